@@ -1,0 +1,1 @@
+"""Pulumi dynamic provider for Qoder Cloud Agents deployments."""
