@@ -15,6 +15,13 @@ ENGINE_DIR="$CACHE_ROOT/engine-$VERSION"
 BIN="$ENGINE_DIR/bin"
 LOG() { printf 'engine: %s\n' "$*" >&2; }
 
+install_extras() {
+  write_python_shims
+  # The Python language host, for a plain `pulumi up` in a project directory (cheap; always refreshed).
+  "$SCRIPT_DIR/get-language-host.sh" "$VERSION" "$BIN" >&2 || \
+    LOG "language host not available: plain 'pulumi up' needs it; the Automation API inline path works without"
+}
+
 write_python_shims() {
   # The engine starts dynamic providers through this executable, looked up next to `pulumi`.
   cat >"$BIN/pulumi-resource-pulumi-python" <<'SH'
@@ -35,14 +42,14 @@ if existing=$(command -v pulumi 2>/dev/null) && [ "$(version_of "$existing")" = 
   for f in pulumi-language-python pulumi-language-python-exec; do
     [ -e "$(dirname "$existing")/$f" ] && ln -sf "$(dirname "$existing")/$f" "$BIN/$f"
   done
-  write_python_shims
+  install_extras
   echo "$BIN"
   exit 0
 fi
 
 # 2. Cached build.
 if [ -x "$BIN/pulumi" ] && [ "$(version_of "$BIN/pulumi")" = "$VERSION" ]; then
-  write_python_shims
+  install_extras
   LOG "cached $BIN/pulumi ($VERSION)"
   echo "$BIN"
   exit 0
@@ -92,10 +99,7 @@ go build -trimpath \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$VERSION" \
   -o "$BIN/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
 mv "$BIN/pulumi.tmp" "$BIN/pulumi"
-write_python_shims
+install_extras
 LOG "built $BIN/pulumi in $(( $(date +%s) - start ))s ($(du -h "$BIN/pulumi" | cut -f1))"
 
-# 4. The Python language host (for a plain `pulumi up` in a project directory). Optional.
-"$SCRIPT_DIR/get-language-host.sh" "$VERSION" "$BIN" >&2 || \
-  LOG "language host not available: plain 'pulumi up' needs it; the Automation API inline path works without"
 echo "$BIN"
