@@ -31,7 +31,7 @@ class ProjectLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(program=lambda: None)
 
-    def Run(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method name
+    def Run(self, request: Any, context: Any) -> Any:
         info = request.info
         program_dir = info.program_directory or request.pwd or os.getcwd()
         entry = info.entry_point or request.program or "."

@@ -46,5 +46,7 @@ class Note(dynamic.Resource, module="smoke", name="Note"):
     text: pulumi.Output[str]
     digest: pulumi.Output[str]
 
-    def __init__(self, resource_name: str, text: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self, resource_name: str, text: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ):
         super().__init__(NoteProvider(), resource_name, {"text": text, "digest": None}, opts)

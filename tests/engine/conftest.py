@@ -89,7 +89,9 @@ class PulumiProject:
     stack: str = "dev"
     history: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
 
-    def run(self, *args: str, check: bool = True, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool = True, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``pulumi ARGS --non-interactive`` in the project; fail with its output if it fails."""
         cmd = ["pulumi", *args, "--non-interactive"]
         result = subprocess.run(
@@ -164,7 +166,9 @@ def make_project(engine_env: dict[str, str], tmp_path: Path) -> Callable[..., Pu
 
 
 @pytest.fixture
-def inline_stack(engine_bin: Path, engine_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., auto.Stack]]:
+def inline_stack(
+    engine_bin: Path, engine_env: dict[str, str], tmp_path: Path
+) -> Iterator[Callable[..., auto.Stack]]:
     """``inline_stack(program, project_name=..., stack_name=..., env={...})`` via the Automation API."""
     created: list[auto.Stack] = []
     command = auto.PulumiCommand(root=str(engine_bin.parent), skip_version_check=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pulumi
 from pulumi import automation as auto
-
 from pulumi_qoder.smoke import Note
 
 from tests.engine.conftest import ENGINE_VERSION, PulumiProject

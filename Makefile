@@ -1,0 +1,72 @@
+# pulumi-qoder: two commands on a fresh machine.
+#   make demo   - virtualenv, engine, embedded emulator, `pulumi up` of the demo stack, summary
+#   make test   - virtualenv, engine, linters, the whole test suite (engine tests included)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: help venv engine demo demo-preview demo-destroy emulator-stop test lint format unit engine-test bench clean
+
+help:
+	@echo "make demo          run the demo stack against the embedded emulator"
+	@echo "make test          linters + the whole test suite (builds the engine if needed)"
+	@echo "make engine        obtain the Pulumi CLI $$(grep -m1 '^VERSION=' scripts/get-engine.sh | cut -d'"' -f2) (cached outside the repo)"
+	@echo "make lint          ruff + mypy --strict"
+	@echo "make demo-destroy  destroy the demo stack;  make emulator-stop  stop the emulator"
+	@echo "make bench         run the benchmarks in benchmarks/"
+	@echo "make clean         remove the virtualenv, demo state and caches (not the engine cache)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found " + sys.version.split()[0] + ")")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+engine:
+	@bash scripts/get-engine.sh >/dev/null
+
+demo: venv engine
+	@PY=$(PY) bash scripts/demo.sh up
+
+demo-preview: venv engine
+	@PY=$(PY) bash scripts/demo.sh preview
+
+demo-destroy: venv engine
+	@PY=$(PY) bash scripts/demo.sh destroy
+
+emulator-stop:
+	@PY=$(PY) bash scripts/demo.sh stop
+
+lint: venv
+	$(VENV)/bin/ruff check provider emulator tests examples benchmarks scripts
+	$(VENV)/bin/ruff format --check provider emulator tests examples benchmarks scripts
+	$(VENV)/bin/mypy
+
+format: venv
+	$(VENV)/bin/ruff format provider emulator tests examples benchmarks scripts
+	$(VENV)/bin/ruff check --fix provider emulator tests examples benchmarks scripts
+
+test: venv engine lint
+	CI=$${CI:-} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+unit: venv
+	$(VENV)/bin/pytest --ignore=tests/engine $(PYTEST_ARGS)
+
+engine-test: venv engine
+	$(VENV)/bin/pytest tests/engine $(PYTEST_ARGS)
+
+bench: venv
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	-@PY=$(PY) bash scripts/demo.sh stop 2>/dev/null
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info provider/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

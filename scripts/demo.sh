@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The demo: the embedded emulator (SQLite file under .state/) + `pulumi up` of the root project
+# (Pulumi.yaml -> examples/daily-report) with a local file backend. Safe to run again: it reuses a
+# running emulator and the existing stack.
+#   scripts/demo.sh up|preview|destroy|stop|env
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PY=${PY:-.venv/bin/python}
+STATE="$ROOT/.state"
+PORT=${QODER_EMULATOR_PORT:-8080}
+TOKEN=${QODER_DEMO_TOKEN:-demo-token}   # the local emulator's account; not a secret
+BASE_URL="http://127.0.0.1:$PORT/api/v1/cloud"
+STACK=${DEMO_STACK:-demo}
+mkdir -p "$STATE/backend" "$STATE/pulumi-home"
+
+BIN=$(bash scripts/get-engine.sh 2>/dev/null | tail -n1)
+[ -x "$BIN/pulumi" ] || { echo "demo: no Pulumi engine; run 'make engine' and read its error" >&2; exit 1; }
+
+cat >"$STATE/env.sh" <<ENV
+# source .state/env.sh  -> run pulumi against the demo emulator from this shell
+export PATH="$BIN:$ROOT/.venv/bin:\$PATH"
+export PULUMI_HOME="$STATE/pulumi-home"
+export PULUMI_BACKEND_URL="file://$STATE/backend"
+export PULUMI_CONFIG_PASSPHRASE="demo"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_PYTHON_CMD="$ROOT/.venv/bin/python"
+export QODER_BASE_URL="$BASE_URL"
+export QODER_PAT="$TOKEN"
+ENV
+# shellcheck disable=SC1091
+source "$STATE/env.sh"
+
+emulator_up() { "$ROOT/.venv/bin/qoder-emulator" status --url "$BASE_URL" >/dev/null 2>&1; }
+
+start_emulator() {
+  if emulator_up; then echo "demo: emulator already running at $BASE_URL"; return; fi
+  nohup "$ROOT/.venv/bin/qoder-emulator" serve --host 127.0.0.1 --port "$PORT" \
+    --db "$STATE/emulator.db" --token "$TOKEN" >"$STATE/emulator.log" 2>&1 &
+  echo $! >"$STATE/emulator.pid"
+  for _ in $(seq 1 100); do emulator_up && { echo "demo: emulator started at $BASE_URL (log: .state/emulator.log)"; return; }; sleep 0.1; done
+  echo "demo: the emulator did not start; see .state/emulator.log" >&2; cat "$STATE/emulator.log" >&2; exit 1
+}
+
+stop_emulator() {
+  if [ -f "$STATE/emulator.pid" ] && kill "$(cat "$STATE/emulator.pid")" 2>/dev/null; then
+    echo "demo: emulator stopped (data kept in .state/emulator.db)"
+  else
+    echo "demo: no emulator started by the demo is running"
+  fi
+  rm -f "$STATE/emulator.pid"
+}
+
+select_stack() { pulumi stack select "$STACK" --create --non-interactive >/dev/null; }
+
+case "${1:-up}" in
+  up)
+    start_emulator
+    select_stack
+    pulumi up --yes --skip-preview --non-interactive --stack "$STACK"
+    pulumi stack output --json --stack "$STACK" | "$PY" scripts/demo_summary.py
+    cat <<MSG
+
+Next steps (from this directory):
+  source .state/env.sh                 # point pulumi at the demo emulator
+  pulumi preview --diff                # after editing examples/daily-report/__main__.py (e.g. the schedule)
+  pulumi preview --json | pulumi-qoder schedule-report   # the schedule change in words
+  make demo-destroy                    # archive everything the demo created
+  make emulator-stop                   # stop the emulator (state stays in .state/)
+MSG
+    ;;
+  preview) start_emulator; select_stack; pulumi preview --diff --non-interactive --stack "$STACK" ;;
+  destroy) start_emulator; select_stack; pulumi destroy --yes --skip-preview --non-interactive --stack "$STACK" ;;
+  stop) stop_emulator ;;
+  env) echo "$STATE/env.sh" ;;
+  *) echo "usage: scripts/demo.sh up|preview|destroy|stop|env" >&2; exit 2 ;;
+esac
