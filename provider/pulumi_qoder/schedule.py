@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from cron_descriptor import ExpressionDescriptor, Options
@@ -26,9 +28,11 @@ from croniter import croniter
 
 __all__ = [
     "MAX_EXPRESSION_LENGTH",
+    "DstEffect",
     "ScheduleError",
     "canonical_expression",
     "describe",
+    "dst_effects",
     "fire_times",
     "fire_times_between",
     "validate_expression",
@@ -62,7 +66,9 @@ def validate_expression(expression: str) -> None:
     if not 1 <= len(expression) <= MAX_EXPRESSION_LENGTH:
         raise ScheduleError(f"{shown} must be 1-{MAX_EXPRESSION_LENGTH} characters long")
     if expression.strip().startswith("@"):
-        raise ScheduleError(f"{shown} is not a 5-field cron expression (macros such as @daily are not allowed)")
+        raise ScheduleError(
+            f"{shown} is not a 5-field cron expression (macros such as @daily are not allowed)"
+        )
     fields = expression.split()
     if len(fields) != 5:
         raise ScheduleError(
@@ -111,6 +117,16 @@ def _instants_of_local(naive: datetime, tz: ZoneInfo) -> list[datetime]:
     return sorted(found)
 
 
+def _matches_from(expression: str, start: datetime) -> Iterator[datetime]:
+    """Naive wall-clock matches strictly after the naive ``start``; ends when none is left."""
+    iterator = croniter(canonical_expression(expression), start, max_years_between_matches=8)
+    while True:
+        try:
+            yield iterator.get_next(datetime)
+        except Exception:  # croniter raises when no match exists in the window (e.g. "0 0 30 2 *")
+            return
+
+
 def _local_matches(expression: str, tz: ZoneInfo, after: datetime) -> Iterator[datetime]:
     """Local wall-clock matches, starting a little before ``after`` so fall-back repeats are seen."""
     start = after.astimezone(tz).replace(tzinfo=None) - _DST_REORDER_WINDOW
@@ -153,17 +169,118 @@ def fire_times_between(expression: str, timezone: str, start: datetime, end: dat
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class DstEffect:
+    """A wall-clock match of a schedule that a daylight-saving change skips or repeats."""
+
+    local_time: datetime  # naive wall-clock time in the schedule's timezone
+    kind: Literal["skipped", "doubled"]
+    instants: tuple[datetime, ...]  # UTC fire instants: none when skipped, two when doubled
+
+
+def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """UTC instants in ``(start, end]`` at which ``tz`` changes its UTC offset, to the second."""
+
+    def offset(epoch: int) -> timedelta | None:
+        return datetime.fromtimestamp(epoch, UTC).astimezone(tz).utcoffset()
+
+    changes: list[datetime] = []
+    low, stop = int(start.timestamp()), int(end.timestamp())
+    while low < stop:
+        # Offsets change at most a few times a year, never twice within a day.
+        high = min(low + 86_400, stop)
+        if offset(high) != offset(low):
+            before, first_after = low, high
+            while first_after - before > 1:
+                middle = (before + first_after) // 2
+                if offset(middle) == offset(before):
+                    before = middle
+                else:
+                    first_after = middle
+            changes.append(datetime.fromtimestamp(first_after, UTC))
+        low = high
+    return changes
+
+
+def dst_effects(expression: str, timezone: str, start: datetime, end: datetime) -> list[DstEffect]:
+    """Fire times that offset changes in ``(start, end]`` skip (spring forward) or double (fall back)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be timezone-aware")
+    tz = zone(timezone)
+    effects: list[DstEffect] = []
+    for change in _offset_changes(tz, start, end):
+        before = (change - timedelta(seconds=1)).astimezone(tz).utcoffset() or timedelta()
+        after = change.astimezone(tz).utcoffset() or timedelta()
+        naive_change = change.replace(tzinfo=None)
+        # Wall-clock times that do not exist (gap) or exist twice (fold) around this change.
+        window_start = naive_change + min(before, after)
+        window_end = naive_change + max(before, after)
+        for local in _matches_from(expression, window_start - timedelta(minutes=1)):
+            if local >= window_end:
+                break
+            instants = tuple(_instants_of_local(local, tz))
+            if len(instants) != 1:
+                effects.append(DstEffect(local, "skipped" if not instants else "doubled", instants))
+    return effects
+
+
+# Pinned, not detected: the library otherwise follows the process locale (German words on one
+# machine, English on another), and the summary would become a diff between CI and laptops.
+_WORDING = Options(locale_code="en_US", use_24hour_time_format=True, verbose=False)
+_WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+
+
+def _weekday_number(token: str) -> int:
+    upper = token.upper()
+    return _WEEKDAYS.index(upper) if upper in _WEEKDAYS else int(token)
+
+
+def _weekdays(field: str) -> set[int]:
+    """The days (0 = Sunday) a validated day-of-week field selects."""
+    days: set[int] = set()
+    for part in field.split(","):
+        base, _, step_text = part.partition("/")
+        if base == "*":
+            first, last = 0, 6
+        elif "-" in base:
+            low, high = base.split("-", 1)
+            first, last = _weekday_number(low), _weekday_number(high)
+        else:
+            first = _weekday_number(base)
+            last = 6 if step_text else first  # "1/2" means 1-6/2, as in Vixie cron
+        days.update(day % 7 for day in range(first, last + 1, int(step_text or 1)))
+    return days
+
+
+def _plain_weekdays(field: str) -> str:
+    """A day-of-week field the library words well: ``*/2`` would read "every 2 days of the week"
+    and ``0-6`` "Sunday through Saturday"; spell the first out and collapse the second to ``*``."""
+    days = _weekdays(field)
+    if len(days) == 7:
+        return "*"
+    return ",".join(str(day) for day in sorted(days)) if "/" in field else field
+
+
 @lru_cache(maxsize=1024)
 def describe(expression: str, timezone: str | None = None) -> str:
     """The schedule in words, e.g. ``at 09:00, every day (Asia/Shanghai)``.
 
-    Deterministic: it depends only on its arguments, never on the current time, so it can be
-    stored and compared without ever drifting into a permanent diff.
+    Deterministic: it depends only on its arguments (not on the clock or the process locale), so it
+    can be stored and compared without ever drifting into a permanent diff. Raises
+    :class:`ScheduleError` for an expression the API would reject.
     """
-    options = Options()
-    options.use_24hour_time_format = True
-    options.verbose = True
-    text = ExpressionDescriptor(canonical_expression(expression), options).get_description()
-    text = text[:1].lower() + text[1:] if text else text
-    text = text.replace(" through ", " to ")
+    validate_expression(expression)
+    minute, hour, day_of_month, month, day_of_week = canonical_expression(expression).split()
+    every_day = day_of_month == "*" and month == "*"
+    if day_of_month == "*":
+        # Without a day-of-month restriction the OR rule cannot apply, so rewriting is safe.
+        day_of_week = _plain_weekdays(day_of_week)
+    fields = " ".join((minute, hour, day_of_month, month, day_of_week))
+    text = ExpressionDescriptor(fields, _WORDING).get_description()
+    text = text[:1].lower() + text[1:]
+    text = text.replace(" through ", " to ").replace("at 0 minutes past the hour", "on the hour")
+    text = re.sub(r"\b(\w+day) to \1\b", r"only on \1", text)  # "7-7" / "0-0"
+    fixed_hours = hour != "*" and not hour.startswith("*/")
+    if every_day and day_of_week == "*" and fixed_hours:
+        text += ", every day"  # "at 09:00" alone reads as a one-off
     return f"{text} ({timezone})" if timezone else text
