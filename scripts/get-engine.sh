@@ -68,6 +68,8 @@ fi
 # 3. Build from the Go module proxy.
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -mod=mod"
 export CGO_ENABLED=0
+# A go.mod asking for a newer Go than this machine has: fetch that toolchain from the module proxy.
+export GOTOOLCHAIN="${GOTOOLCHAIN_FOR_ENGINE:-auto}"
 start=$(date +%s)
 WORK="$ENGINE_DIR/wrapper"
 mkdir -p "$WORK" "$BIN"
