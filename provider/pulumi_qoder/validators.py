@@ -1,0 +1,176 @@
+"""Named, reusable validators. Each takes the failure collector, the property path and the value,
+records a failure naming the path and the rule, and returns whether the value passed.
+
+Unknown values (preview) always pass: they are checked again when they become known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from . import schedule as cron
+from ._base import Failures, is_unknown
+
+__all__ = [
+    "cron_expression",
+    "iana_timezone",
+    "id_with_prefix",
+    "integer",
+    "is_list",
+    "is_mapping",
+    "one_of",
+    "string",
+    "string_list",
+    "string_map",
+]
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def string(f: Failures, path: str, value: Any, *, min_len: int = 0, max_len: int | None = None) -> bool:
+    """A string of ``min_len``..``max_len`` characters."""
+    if is_unknown(value):
+        return True
+    if not isinstance(value, str):
+        f.add(path, f"must be a string, got {type(value).__name__}")
+        return False
+    if len(value) < min_len:
+        f.add(path, "must not be empty" if min_len == 1 else f"must be at least {min_len} characters")
+        return False
+    if max_len is not None and len(value) > max_len:
+        f.add(path, f"must be at most {max_len} characters (got {len(value)})")
+        return False
+    return True
+
+
+def id_with_prefix(f: Failures, path: str, value: Any, prefix: str, *, max_len: int = 128) -> bool:
+    """An API id such as ``env_...``: a string with the documented prefix."""
+    if not string(f, path, value, min_len=1, max_len=max_len):
+        return False
+    if is_unknown(value):
+        return True
+    if not value.startswith(prefix) or len(value) == len(prefix):
+        f.add(path, f'{_show(value)} is not an id of the form "{prefix}..."')
+        return False
+    return True
+
+
+def one_of(f: Failures, path: str, value: Any, choices: Collection[str]) -> bool:
+    if is_unknown(value) or value in choices:
+        return True
+    f.add(path, f"{_show(value)} is not one of {', '.join(sorted(choices))}")
+    return False
+
+
+def integer(
+    f: Failures, path: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> bool:
+    """An integer (an integral float counts: protobuf numbers are doubles) within bounds."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        f.add(path, f"must be an integer, got {_show(value)}")
+        return False
+    if minimum is not None and value < minimum:
+        f.add(path, f"must be >= {minimum}, got {int(value)}")
+        return False
+    if maximum is not None and value > maximum:
+        f.add(path, f"must be <= {maximum}, got {int(value)}")
+        return False
+    return True
+
+
+def is_mapping(f: Failures, path: str, value: Any) -> bool:
+    if is_unknown(value) or isinstance(value, Mapping):
+        return True
+    f.add(path, f"must be an object, got {type(value).__name__}")
+    return False
+
+
+def is_list(f: Failures, path: str, value: Any, *, min_items: int = 0, max_items: int | None = None) -> bool:
+    if is_unknown(value):
+        return True
+    if not isinstance(value, list | tuple):
+        f.add(path, f"must be a list, got {type(value).__name__}")
+        return False
+    if len(value) < min_items:
+        f.add(path, f"must have at least {min_items} item{'s' if min_items > 1 else ''}")
+        return False
+    if max_items is not None and len(value) > max_items:
+        f.add(path, f"must have at most {max_items} items (got {len(value)})")
+        return False
+    return True
+
+
+def string_list(
+    f: Failures,
+    path: str,
+    value: Any,
+    *,
+    max_items: int,
+    item: Callable[[Failures, str, Any], bool] | None = None,
+) -> bool:
+    if not is_list(f, path, value, max_items=max_items) or is_unknown(value):
+        return is_unknown(value)
+    ok = True
+    for i, v in enumerate(value):
+        check = item or (lambda ff, p, x: string(ff, p, x, min_len=1))
+        ok = check(f, f"{path}[{i}]", v) and ok
+    return ok
+
+
+def string_map(
+    f: Failures,
+    path: str,
+    value: Any,
+    *,
+    max_keys: int,
+    max_key_len: int,
+    max_value_len: int,
+    reserved: Mapping[str, str] | None = None,
+) -> bool:
+    """A string-to-string map with limits; ``reserved`` maps forbidden keys to the reason."""
+    if not is_mapping(f, path, value) or is_unknown(value):
+        return is_unknown(value)
+    ok = True
+    for key, reason in (reserved or {}).items():
+        if key in value:
+            f.add(f"{path}.{key}", reason)
+            ok = False
+    user_keys = [k for k in value if k not in (reserved or {})]
+    if len(user_keys) > max_keys:
+        f.add(path, f"must have at most {max_keys} keys (got {len(user_keys)})")
+        ok = False
+    for key in user_keys:
+        if not 1 <= len(key) <= max_key_len:
+            f.add(f"{path}.{key}", f"key must be 1-{max_key_len} characters")
+            ok = False
+        ok = string(f, f"{path}.{key}", value[key], max_len=max_value_len) and ok
+    return ok
+
+
+def cron_expression(f: Failures, path: str, value: Any) -> bool:
+    """A 5-field cron expression as the API accepts it (rules in ``pulumi_qoder.schedule``)."""
+    if is_unknown(value):
+        return True
+    try:
+        cron.validate_expression(value)
+    except cron.ScheduleError as exc:
+        f.add(path, str(exc))
+        return False
+    return True
+
+
+def iana_timezone(f: Failures, path: str, value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    try:
+        cron.validate_timezone(value)
+    except cron.ScheduleError as exc:
+        f.add(path, str(exc))
+        return False
+    return True
