@@ -1,0 +1,82 @@
+"""Stored documents -> response JSON. Pure functions: the only input besides the document is ``now``.
+
+Stored documents keep private bookkeeping under keys starting with ``_``; they never leave here.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pulumi_qoder.schedule import fire_times
+
+from .ids import fmt_seconds, parse_time
+
+Doc = dict[str, Any]
+UPCOMING_COUNT = 5
+
+
+def public(doc: Doc) -> Doc:
+    return {k: copy.deepcopy(v) for k, v in doc.items() if not k.startswith("_")}
+
+
+def upcoming_runs(doc: Doc, now: datetime) -> list[datetime]:
+    """Next fire instants strictly after ``now`` (and after the scheduler's cursor); none when archived."""
+    schedule = doc.get("schedule")
+    if schedule is None or doc.get("archived_at") is not None:
+        return []
+    after = max(now, parse_time(doc["_cursor"])) if "_cursor" in doc else now
+    return fire_times(schedule["expression"], schedule["timezone"], after, UPCOMING_COUNT)
+
+
+def render_deployment(doc: Doc, now: datetime) -> Doc:
+    out = public(doc)
+    upcoming = upcoming_runs(doc, now)
+    if out.get("schedule") is not None:
+        out["schedule"]["upcoming_runs_at"] = [fmt_seconds(t) for t in upcoming]
+    cas = out["metadata"]["cas_config"]
+    stats = dict(doc.get("_stats", {}))
+    # While paused nothing fires, but the API still shows what would run (section 7.2).
+    stats["next_trigger_at"] = fmt_seconds(upcoming[0]) if upcoming else None
+    cas["stats"] = stats
+    return out
+
+
+def render_agent(doc: Doc) -> Doc:
+    out = public(doc)
+    out["instructions"] = out.get("system", "")
+    out["archived"] = out.get("archived_at") is not None
+    return out
+
+
+def render_agent_version(doc: Doc, snapshot: Doc) -> Doc:
+    return render_agent({**doc, **snapshot})
+
+
+def render_environment(doc: Doc) -> Doc:
+    out = public(doc)
+    out["archived"] = out.get("archived_at") is not None
+    return out
+
+
+def render_vault(doc: Doc) -> Doc:
+    return public(doc)
+
+
+def render_run(doc: Doc) -> Doc:
+    return public(doc)
+
+
+def list_envelope(items: Sequence[Doc], *, has_more: bool, more_after: bool) -> Doc:
+    """The Qoder list envelope. ``next_page`` always points forward (older items) when there are any."""
+    first_id = items[0]["id"] if items else None
+    last_id = items[-1]["id"] if items else None
+    return {
+        "data": list(items),
+        "first_id": first_id,
+        "last_id": last_id,
+        "has_more": has_more,
+        "next_page": last_id if more_after and items else None,
+    }

@@ -1,0 +1,31 @@
+"""Server settings shared by the app factory, the CLI and the test helper."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+ClockMode = Literal["real", "manual"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    tokens: tuple[str, ...]
+    db_path: str = ":memory:"
+    clock: ClockMode = "real"
+    # Manual clock only: the frozen start time (default: the real time at startup, whole seconds).
+    start: datetime | None = None
+    # Decision #2: unique names among non-archived deployments of an account.
+    unique_names: bool = True
+    faults: Mapping[str, Any] = field(default_factory=dict)
+    # Real clock only: how often the background scheduler looks for due deployments.
+    tick_seconds: float = 1.0
+    request_log_size: int = 1000
+
+    def __post_init__(self) -> None:
+        if not self.tokens:
+            raise ValueError("at least one token is required (each token is one account)")
+        if any(not t for t in self.tokens):
+            raise ValueError("tokens must not be empty")
