@@ -7,7 +7,6 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-
 from pulumi_qoder.schedule import ScheduleError, describe, dst_effects
 
 WORDING = [
@@ -58,7 +57,9 @@ def test_wording_does_not_follow_the_process_locale() -> None:
         "import locale; locale.getlocale = lambda *args: ('de_DE', 'UTF-8');"
         "from pulumi_qoder.schedule import describe; print(describe('0 9 * * 1-5'))"
     )
-    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "at 09:00, Monday to Friday"
 
 
@@ -78,7 +79,10 @@ def test_new_york_spring_forward_skips_and_fall_back_doubles() -> None:
         (datetime(2025, 11, 2, 1, 30), "doubled"),
     ]
     assert effects[0].instants == ()
-    assert effects[1].instants == (datetime(2025, 11, 2, 5, 30, tzinfo=UTC), datetime(2025, 11, 2, 6, 30, tzinfo=UTC))
+    assert effects[1].instants == (
+        datetime(2025, 11, 2, 5, 30, tzinfo=UTC),
+        datetime(2025, 11, 2, 6, 30, tzinfo=UTC),
+    )
 
 
 def test_berlin_changes_at_two_and_three_local() -> None:
