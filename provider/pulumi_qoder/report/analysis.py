@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -203,7 +203,9 @@ def _busiest_day(schedule: Schedule, now: datetime, limit: int) -> tuple[date, i
     """
     chunk = timedelta(days=31)
     tz = cron.zone(schedule.timezone)
-    start = now
+    # From the start of today (local) so that today is counted whole, not from the current minute.
+    today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today.astimezone(UTC) - timedelta(seconds=1)
     while start < now + DST_HORIZON:
         per_day: dict[date, set[datetime]] = defaultdict(set)
         for instant in cron.fire_times_between(schedule.expression, schedule.timezone, start, start + chunk):

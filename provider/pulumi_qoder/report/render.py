@@ -141,9 +141,7 @@ def render_terminal(report: ScheduleReport, *, color: bool = False) -> str:
     if not report.reviews:
         lines.append("No Qoder deployment is created, changed or archived in this preview.")
     for review in report.reviews:
-        lines.extend(_terminal_review(review, color))
-        if review.touches_schedule:
-            lines.append("")
+        lines.extend([*_terminal_review(review, color), ""])
     if report.collisions:
         lines.append("Same-minute runs of one agent:")
         lines.extend(_paint(f"    ! {_collision_text(c)}", "33", color) for c in report.collisions)
