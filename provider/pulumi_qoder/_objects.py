@@ -1,0 +1,162 @@
+"""Shared pieces of the Agent, Environment and Vault resources: the REST calls on their
+collections, idempotent create, tolerant removal, the metadata rules and patch, and the
+constructor's args-to-props step.
+
+Everything here is generic over the collection (``agents``, ``environments``, ``vaults``) and
+builds on ``client.QoderClient.request`` and ``_base``; nothing is specific to one resource.
+Candidates to move into ``client.py`` / ``_base.py`` once their owners agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import validators as v
+from ._base import Failures, args_to_props, is_unknown, seed_outputs
+from .client import JSON, QoderClient
+from .errors import QoderAPIError, QoderError
+
+__all__ = [
+    "METADATA_RULES",
+    "archive",
+    "check_metadata",
+    "collect_props",
+    "create_once",
+    "get_or_none",
+    "metadata_patch",
+    "object_key",
+    "update",
+]
+
+# Same limits as deployment metadata (section 4): 16 keys, key <= 64, value <= 512 characters.
+METADATA_RULES = {"max_keys": 16, "max_key_len": 64, "max_value_len": 512}
+MAX_ARCHIVED_REPLAYS = 5
+
+
+def check_metadata(f: Failures, value: Any) -> Any:
+    """Validate user metadata; returns the canonical value (``None`` when empty or absent)."""
+    if value is None:
+        return None
+    reserved = {"cas_config": "is reserved for deployment execution settings"}
+    if not v.string_map(f, "metadata", value, reserved=reserved, **METADATA_RULES):
+        return value
+    return value if is_unknown(value) or value else None
+
+
+def metadata_patch(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> JSON:
+    """The key-level metadata patch turning ``old`` into ``new``: removed keys as ``null``."""
+    old, new = old or {}, new or {}
+    patch: JSON = {k: None for k in old if k not in new}
+    patch.update({k: x for k, x in new.items() if old.get(k) != x})
+    return patch
+
+
+def user_metadata(server: Mapping[str, Any]) -> dict[str, str] | None:
+    """Server metadata minus ``cas_config`` (a deployment-only key some responses may carry)."""
+    meta = {k: x for k, x in (server.get("metadata") or {}).items() if k != "cas_config"}
+    return meta or None
+
+
+def object_key(collection: str, body: Mapping[str, Any], after: str | None = None) -> str:
+    """An ``Idempotency-Key`` derived from the collection and the canonical create body: the next
+    ``up`` after a crash mid-create sends the same key and gets the object created the first
+    time instead of a twin. ``after`` (an id the plain key replays but that is archived or gone)
+    derives the next key, so destroy-then-up within the key's 24 hours creates anew."""
+    material = collection + "|" + json.dumps(body, sort_keys=True, separators=(",", ":"))
+    if after:
+        material += "|after:" + after
+    return "pulumi-qoder-" + hashlib.sha256(material.encode()).hexdigest()[:40]
+
+
+def get_or_none(client: QoderClient, collection: str, id_: str) -> JSON | None:
+    """``GET /{collection}/{id}``; ``None`` when the service says it does not exist."""
+    try:
+        return client._json(client.request("GET", f"{collection}/{id_}"))
+    except QoderAPIError as exc:
+        if exc.is_not_found:
+            return None
+        raise
+
+
+def _gone(obj: JSON | None) -> bool:
+    return obj is None or bool(obj.get("archived_at")) or obj.get("archived") is True
+
+
+def create_once(client: QoderClient, collection: str, body: JSON) -> JSON:
+    """``POST /{collection}`` exactly once per logical object (see :func:`object_key`)."""
+    key = object_key(collection, body)
+    for _ in range(MAX_ARCHIVED_REPLAYS):
+        response = client.request("POST", collection, json=body, idempotency_key=key)
+        obj = client._json(response)
+        if response.headers.get("idempotent-replayed", "").lower() == "true" or _gone(obj):
+            # A replay repeats the original answer; only a fresh read says whether that object
+            # was archived or deleted since (destroy, then up again within 24 h).
+            obj = get_or_none(client, collection, obj["id"]) or {"id": obj["id"], "archived": True}
+        if not _gone(obj):
+            return obj
+        key = object_key(collection, body, after=str(obj["id"]))
+    raise QoderError(f"creating in {collection} kept replaying archived objects; retry after 24 h")
+
+
+def update(client: QoderClient, collection: str, id_: str, patch: Mapping[str, Any]) -> JSON:
+    """``POST /{collection}/{id}`` (merge-patch). A fresh key per call: the client's own retries
+    must not apply the patch twice, but the same patch sent by a later ``up`` must apply again."""
+    key = f"pulumi-qoder-update-{uuid.uuid4()}"
+    return client._json(client.request("POST", f"{collection}/{id_}", json=patch, idempotency_key=key))
+
+
+def archive(client: QoderClient, collection: str, id_: str) -> None:
+    """``POST /{collection}/{id}/archive``; already archived (409) or gone (404) is the goal."""
+    try:
+        client.request("POST", f"{collection}/{id_}/archive", retry_safe=True)
+    except QoderAPIError as exc:
+        if exc.status not in (404, 409):
+            raise
+
+
+def delete(client: QoderClient, collection: str, id_: str) -> None:
+    """``DELETE /{collection}/{id}``; gone (404) is the goal. Repeating a DELETE is harmless."""
+    try:
+        client.request("DELETE", f"{collection}/{id_}", retry_safe=True)
+    except QoderAPIError as exc:
+        if exc.status != 404:
+            raise
+
+
+def collect_props(
+    type_name: str,
+    args: Any,
+    kwargs: Mapping[str, Any],
+    input_keys: tuple[str, ...],
+    output_keys: Iterable[str],
+) -> dict[str, Any]:
+    """Constructor inputs (typed args and/or keyword arguments) as the props dict handed to
+    ``pulumi.dynamic.Resource``, with every output seeded so none is missing from the object."""
+    unknown = set(kwargs) - set(input_keys)
+    if unknown:
+        raise TypeError(
+            f"{type_name} got unexpected argument(s) {', '.join(sorted(unknown))}; "
+            f"expected {', '.join(input_keys)}"
+        )
+    props: dict[str, Any] = {}
+    if args is not None:
+        props.update({k: getattr(args, k) for k in input_keys if getattr(args, k, None) is not None})
+    props.update({k: x for k, x in kwargs.items() if x is not None})
+    props = args_to_props(props)
+    return seed_outputs(props, (*output_keys, *input_keys))
+
+
+def unexpected_keys(
+    f: Failures, news: Mapping[str, Any], input_keys: tuple[str, ...], outputs: Iterable[str]
+) -> None:
+    """Fail on outputs set as inputs and on keys the resource does not have."""
+    output_set = set(outputs)
+    for key in news:
+        if key in output_set:
+            f.add(key, "is an output and cannot be set")
+        elif key not in input_keys:
+            f.add(key, f"is not a property of this resource (expected one of {', '.join(input_keys)})")

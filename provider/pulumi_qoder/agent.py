@@ -1,0 +1,321 @@
+"""``Agent``: a Qoder Cloud Agents agent (model, system prompt, tools, MCP servers, skills).
+
+Same layout as ``deployment.py``: typed args, ``check_inputs`` (every rule at preview time, one
+canonical spelling), one pure mapping per direction (``create_body``/``update_patch`` and
+``agent_to_inputs``/``agent_to_outputs``) and a small stateless provider.
+
+Versions: every successful update increments the agent's ``version`` (optimistic concurrency:
+an update must carry the version it was computed against, 409 otherwise). The version is an
+output, so a deployment that pins ``{"id": agent.id, "version": agent.version}`` follows the
+agent in the same ``up``, while one that names only ``agent.id`` keeps the version it resolved
+at create. Destroy archives: the API has no delete for agents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from . import _objects as objects
+from . import validators as v
+from ._base import PROVIDER_KEY, BaseProvider, Failures, is_unknown, normalize_numbers, unwrap_secrets
+from .client import JSON
+from .errors import QoderAPIError, QoderError
+
+__all__ = [
+    "Agent",
+    "AgentArgs",
+    "AgentProvider",
+    "CustomSkillArgs",
+    "ModelArgs",
+    "agent_to_inputs",
+    "agent_to_outputs",
+    "check_inputs",
+    "create_body",
+    "update_patch",
+]
+
+COLLECTION = "agents"
+
+# ------------------------------------------------------------------------------------------------
+# Typed arguments (the schema)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModelArgs:
+    """A model as an object (``{"id": ...}``); a plain model id string works as well."""
+
+    id: pulumi.Input[str]
+    speed: pulumi.Input[str] | None = None
+
+
+@dataclass
+class CustomSkillArgs:
+    skill_id: pulumi.Input[str]
+    type: str = field(default="custom", init=False)
+
+
+@dataclass
+class AgentArgs:
+    """Inputs of an :class:`Agent`. ``tools`` and ``mcp_servers`` are the API's objects as dicts."""
+
+    name: pulumi.Input[str]
+    model: pulumi.Input[str | ModelArgs | Mapping[str, Any]]
+    system: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    tools: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    mcp_servers: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    skills: pulumi.Input[Sequence[pulumi.Input[CustomSkillArgs | Mapping[str, Any]]]] | None = None
+    metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+
+
+INPUT_KEYS = ("name", "model", "system", "description", "tools", "mcp_servers", "skills", "metadata")
+OUTPUT_KEYS = ("version", "created_at", "updated_at", "archived_at")
+LIST_KEYS = ("tools", "mcp_servers", "skills")
+TEXT_KEYS = ("system", "description")
+# Section 14: skills <= 20. Tools and MCP servers have no documented bound; these are the
+# emulator's, generous enough for any real agent and catching runaway generated lists early.
+LIST_LIMITS = {"tools": 128, "mcp_servers": 20, "skills": 20}
+MAX_TEXT = 100_000
+
+# ------------------------------------------------------------------------------------------------
+# check: validation + canonical inputs
+# ------------------------------------------------------------------------------------------------
+
+
+def _check_model(f: Failures, value: Any) -> Any:
+    if isinstance(value, str) or is_unknown(value):
+        v.string(f, "model", value, min_len=1, max_len=256)
+        return value
+    if not isinstance(value, Mapping):
+        f.add("model", 'must be a model id string or an object {"id": ...}')
+        return value
+    extra = set(value) - {"id", "speed"}
+    if extra:
+        f.add("model", f"unknown field(s) {', '.join(sorted(extra))}; expected id and speed")
+    if value.get("id") is None:
+        f.add("model.id", "is required")
+    else:
+        v.string(f, "model.id", value["id"], min_len=1, max_len=256)
+    if value.get("speed") is not None:
+        v.string(f, "model.speed", value["speed"], min_len=1)
+    return {k: x for k, x in value.items() if x is not None}
+
+
+def _check_items(f: Failures, key: str, value: Any) -> Any:
+    """A list of API objects, each with a ``type``; skills also need a ``skill_id``."""
+    if not v.is_list(f, key, value, max_items=LIST_LIMITS[key]) or is_unknown(value):
+        return value
+    for i, item in enumerate(value):
+        path = f"{key}[{i}]"
+        if is_unknown(item) or not v.is_mapping(f, path, item) or is_unknown(item):
+            continue
+        v.string(f, f"{path}.type", item.get("type"), min_len=1)
+        if key == "skills":
+            v.string(f, f"{path}.skill_id", item.get("skill_id"), min_len=1)
+    return list(value) or None
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Validate ``news`` and return canonical inputs: secrets unwrapped, numbers as ints, empty
+    strings, lists and maps left out (they mean the same as not setting the property)."""
+    news = normalize_numbers(unwrap_secrets({k: x for k, x in news.items() if k != PROVIDER_KEY}))
+    f = Failures()
+    objects.unexpected_keys(f, news, INPUT_KEYS, OUTPUT_KEYS)
+    out: dict[str, Any] = {}
+    if news.get("name") is None:
+        f.add("name", "is required")
+    else:
+        v.string(f, "name", news["name"], min_len=1, max_len=256)
+        out["name"] = news["name"]
+    if news.get("model") is None:
+        f.add("model", 'is required (a model id such as "ultimate", or {"id": ...})')
+    else:
+        out["model"] = _check_model(f, news["model"])
+    for key in TEXT_KEYS:
+        if news.get(key) not in (None, ""):
+            v.string(f, key, news[key], max_len=MAX_TEXT)
+            out[key] = news[key]
+    for key in LIST_KEYS:
+        if news.get(key) is not None:
+            checked = _check_items(f, key, news[key])
+            if checked is not None:
+                out[key] = checked
+    metadata = objects.check_metadata(f, news.get("metadata"))
+    if metadata is not None:
+        out["metadata"] = metadata
+    return out, f.items
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs -> wire
+# ------------------------------------------------------------------------------------------------
+
+
+def create_body(inputs: Mapping[str, Any]) -> JSON:
+    """The ``POST /agents`` body for canonical inputs."""
+    body: JSON = {"name": inputs["name"], "model": inputs["model"]}
+    for key in (*TEXT_KEYS, *LIST_KEYS, "metadata"):
+        if inputs.get(key):
+            body[key] = inputs[key]
+    return body
+
+
+def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
+    """The fields of ``POST /agents/{id}`` that turn ``old`` into ``new`` (without ``version``).
+
+    Removed text is sent as ``""`` and removed lists as ``[]`` (lists are replaced whole);
+    metadata is a key-level patch with ``null`` for removed keys.
+    """
+    patch: JSON = {}
+    for key in ("name", "model"):
+        if old.get(key) != new.get(key):
+            patch[key] = new[key]
+    for key in TEXT_KEYS:
+        if old.get(key) != new.get(key):
+            patch[key] = new.get(key) or ""
+    for key in LIST_KEYS:
+        if old.get(key) != new.get(key):
+            patch[key] = list(new.get(key) or [])
+    meta = objects.metadata_patch(old.get("metadata"), new.get("metadata"))
+    if meta:
+        patch["metadata"] = meta
+    return patch
+
+
+# ------------------------------------------------------------------------------------------------
+# wire -> state
+# ------------------------------------------------------------------------------------------------
+
+
+def _model_like_prior(server: Any, prior: Any) -> Any:
+    """The server's model in the user's spelling when they mean the same (``"x"`` == ``{"id": "x"}``)."""
+    if isinstance(server, Mapping) and set(server) <= {"id"} and prior == server.get("id"):
+        return prior
+    if isinstance(server, str) and isinstance(prior, Mapping) and dict(prior) == {"id": server}:
+        return dict(prior)
+    return dict(server) if isinstance(server, Mapping) else server
+
+
+def agent_to_inputs(agent: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
+    """Canonical inputs describing the agent as the server has it (refresh, import)."""
+    agent = normalize_numbers(agent)
+    prior = normalize_numbers(unwrap_secrets(dict(prior)))
+    out: dict[str, Any] = {
+        "name": agent["name"],
+        "model": _model_like_prior(agent.get("model"), prior.get("model")),
+    }
+    for key in (*TEXT_KEYS, *LIST_KEYS):
+        if agent.get(key):
+            out[key] = agent[key]
+    metadata = objects.user_metadata(agent)
+    if metadata:
+        out["metadata"] = metadata
+    return out
+
+
+def agent_to_outputs(agent: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Full outputs: the inputs as the server has them, plus the server-managed fields."""
+    agent = normalize_numbers(agent)
+    outs = dict(inputs)
+    outs.update(
+        version=agent.get("version"),
+        created_at=agent.get("created_at"),
+        updated_at=agent.get("updated_at"),
+        archived_at=agent.get("archived_at"),
+    )
+    return outs
+
+
+# ------------------------------------------------------------------------------------------------
+# The provider
+# ------------------------------------------------------------------------------------------------
+
+
+class AgentProvider(BaseProvider):
+    """Lifecycle of an agent. Stateless: safe to pickle by reference and share across threads."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, failures = check_inputs(news)
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        # DIFF_UNKNOWN: the engine diffs old against new inputs property by property (readable
+        # `preview --diff`, working ignore_changes); `version` is an output and never diffs.
+        return DiffResult(changes=None)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs, _ = check_inputs(props)
+        agent = objects.create_once(self.client(), COLLECTION, create_body(inputs))
+        return CreateResult(agent["id"], agent_to_outputs(agent, agent_to_inputs(agent, inputs)))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        agent = objects.get_or_none(self.client(), COLLECTION, id_)
+        if agent is None or agent.get("archived_at"):
+            return ReadResult("", {})
+        inputs = agent_to_inputs(agent, props)
+        return ReadResult(id_, agent_to_outputs(agent, inputs), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
+        new, _ = check_inputs(news)
+        client = self.client()
+        patch = update_patch(old, new)
+        if not patch:
+            agent = objects.get_or_none(client, COLLECTION, id_)
+            if agent is None:
+                raise QoderError(f"agent {id_} no longer exists; run `pulumi refresh`")
+        else:
+            version = normalize_numbers(olds.get("version"))
+            try:
+                agent = objects.update(client, COLLECTION, id_, {"version": version, **patch})
+            except QoderAPIError as exc:
+                if exc.is_conflict:
+                    raise QoderError(
+                        f"agent {id_} was changed outside this stack: the update was computed "
+                        f"against version {version}, which is no longer current. Run `pulumi "
+                        f"refresh` to take in the service's version, review, then `pulumi up`. ({exc})"
+                    ) from exc
+                raise
+        return UpdateResult(agent_to_outputs(agent, agent_to_inputs(agent, new)))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        # Agents have no DELETE; archive is the only removal (and is irreversible).
+        objects.archive(self.client(), COLLECTION, id_)
+
+
+# ------------------------------------------------------------------------------------------------
+# The resource
+# ------------------------------------------------------------------------------------------------
+
+
+class Agent(pulumi.dynamic.Resource, module="qoder", name="Agent"):
+    """A Qoder agent. ``version`` increments on every update; destroying it archives it."""
+
+    name: pulumi.Output[str]
+    model: pulumi.Output[Any]
+    system: pulumi.Output[str | None]
+    description: pulumi.Output[str | None]
+    tools: pulumi.Output[list[dict[str, Any]] | None]
+    mcp_servers: pulumi.Output[list[dict[str, Any]] | None]
+    skills: pulumi.Output[list[dict[str, Any]] | None]
+    metadata: pulumi.Output[dict[str, str] | None]
+    version: pulumi.Output[int]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+    archived_at: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: AgentArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        props = objects.collect_props("Agent", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
+        super().__init__(AgentProvider(), resource_name, props, opts)

@@ -1,0 +1,337 @@
+"""``Vault``: credentials (static bearer tokens for MCP servers) that deployments' sessions use.
+
+Same layout as ``deployment.py``: typed args, ``check_inputs``, one pure mapping per direction,
+a small stateless provider.
+
+* The API has **no vault update**: any change of ``display_name``, ``credentials`` or
+  ``metadata`` replaces the vault (the constructor sets ``replace_on_changes`` for them, and the
+  engine, which diffs inputs itself, plans a create-then-delete). Deployments that reference
+  ``vault.id`` are updated to the new id in the same ``up`` before the old vault goes.
+* Access tokens are write-only secrets: the service never returns them. The constructor makes
+  ``credentials`` a secret input and a secret output, so state holds them only as ciphertext;
+  refresh carries them over from state (matched by MCP server URL) since the API cannot.
+* Destroy **deletes** the vault (``DELETE /vaults/{id}``): a vault's only content is
+  credentials, and a rotated or retired token should not stay stored on the service. Where the
+  account may not delete (403/405), it is archived instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from . import _objects as objects
+from . import validators as v
+from ._base import PROVIDER_KEY, BaseProvider, Failures, is_unknown, normalize_numbers, unwrap_secrets
+from .client import JSON
+from .errors import QoderAPIError, QoderError
+
+__all__ = [
+    "McpCredentialArgs",
+    "Vault",
+    "VaultArgs",
+    "VaultProvider",
+    "check_inputs",
+    "create_body",
+    "vault_to_inputs",
+    "vault_to_outputs",
+]
+
+COLLECTION = "vaults"
+
+# ------------------------------------------------------------------------------------------------
+# Typed arguments (the schema)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class McpCredentialArgs:
+    """A static bearer token for one MCP server. ``access_token`` is kept secret in state."""
+
+    mcp_server_url: pulumi.Input[str]
+    access_token: pulumi.Input[str]
+    protocol: pulumi.Input[Literal["sse", "streamable_http"]] | None = None
+    type: str = field(default="static_bearer", init=False)
+
+
+@dataclass
+class VaultArgs:
+    """Inputs of a :class:`Vault`. Every change replaces the vault (the API has no update)."""
+
+    display_name: pulumi.Input[str]
+    credentials: pulumi.Input[Sequence[pulumi.Input[McpCredentialArgs | Mapping[str, Any]]]] | None = None
+    metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+
+
+INPUT_KEYS = ("display_name", "credentials", "metadata")
+OUTPUT_KEYS = ("status", "credential_ids", "created_at", "updated_at", "archived_at")
+# All inputs: there is no update endpoint, so a change can only be applied by a new vault.
+REPLACE_ON_CHANGES = list(INPUT_KEYS)
+SECRET_OUTPUTS = ["credentials"]
+PROTOCOLS = ("sse", "streamable_http")
+DEFAULT_PROTOCOL = "streamable_http"
+CREDENTIAL_TYPE = "static_bearer"
+CREDENTIAL_FIELDS = ("mcp_server_url", "protocol", "type", "access_token")
+URL_RE = re.compile(r"^https?://[^\s/]+")
+
+# ------------------------------------------------------------------------------------------------
+# check: validation + canonical inputs
+# ------------------------------------------------------------------------------------------------
+
+
+def http_url(f: Failures, path: str, value: Any) -> bool:
+    """An absolute http(s) URL of at most 2048 characters."""
+    if not v.string(f, path, value, min_len=1, max_len=2048) or is_unknown(value):
+        return is_unknown(value) or False
+    if not URL_RE.match(value):
+        f.add(path, f'"{value}" is not an http(s) URL such as https://mcp.example.com/sse')
+        return False
+    return True
+
+
+def canonical_credential(cred: Mapping[str, Any]) -> dict[str, Any]:
+    """Known fields only; the API defaults (``streamable_http``, ``static_bearer``) left out."""
+    out = {k: cred[k] for k in CREDENTIAL_FIELDS if cred.get(k) is not None}
+    if out.get("protocol") == DEFAULT_PROTOCOL:
+        del out["protocol"]
+    if out.get("type") == CREDENTIAL_TYPE:
+        del out["type"]
+    return out
+
+
+def _check_credential(f: Failures, path: str, cred: Any) -> Any:
+    if is_unknown(cred) or not v.is_mapping(f, path, cred) or is_unknown(cred):
+        return cred
+    extra = set(cred) - set(CREDENTIAL_FIELDS)
+    if extra:
+        f.add(path, f"unknown field(s) {', '.join(sorted(extra))}; expected {', '.join(CREDENTIAL_FIELDS)}")
+    if cred.get("mcp_server_url") is None:
+        f.add(f"{path}.mcp_server_url", "is required")
+    else:
+        http_url(f, f"{path}.mcp_server_url", cred["mcp_server_url"])
+    if cred.get("access_token") is None:
+        f.add(f"{path}.access_token", "is required (the bearer token sent to the MCP server)")
+    else:
+        v.string(f, f"{path}.access_token", cred["access_token"], min_len=1, max_len=8192)
+    if cred.get("protocol") is not None:
+        v.one_of(f, f"{path}.protocol", cred["protocol"], PROTOCOLS)
+    if cred.get("type") is not None:
+        v.one_of(f, f"{path}.type", cred["type"], (CREDENTIAL_TYPE,))
+    return canonical_credential(cred)
+
+
+def _check_credentials(f: Failures, value: Any) -> Any:
+    if not v.is_list(f, "credentials", value, max_items=50) or is_unknown(value):
+        return value
+    creds = [_check_credential(f, f"credentials[{i}]", c) for i, c in enumerate(value)]
+    urls = [
+        c.get("mcp_server_url")
+        for c in creds
+        if isinstance(c, Mapping) and isinstance(c.get("mcp_server_url"), str)
+    ]
+    for i, url in enumerate(urls):
+        if urls.index(url) != i:
+            f.add("credentials", f"has two credentials for {url}; one MCP server takes one token")
+    return creds or None
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Validate ``news`` and return canonical inputs (defaults and empty values left out)."""
+    news = normalize_numbers(unwrap_secrets({k: x for k, x in news.items() if k != PROVIDER_KEY}))
+    f = Failures()
+    objects.unexpected_keys(f, news, INPUT_KEYS, OUTPUT_KEYS)
+    out: dict[str, Any] = {}
+    if news.get("display_name") is None:
+        f.add("display_name", "is required")
+    else:
+        v.string(f, "display_name", news["display_name"], min_len=1, max_len=255)
+        out["display_name"] = news["display_name"]
+    if news.get("credentials") is not None:
+        creds = _check_credentials(f, news["credentials"])
+        if creds is not None:
+            out["credentials"] = creds
+    metadata = objects.check_metadata(f, news.get("metadata"))
+    if metadata is not None:
+        out["metadata"] = metadata
+    return out, f.items
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs -> wire
+# ------------------------------------------------------------------------------------------------
+
+
+def _wire_credential(cred: Mapping[str, Any]) -> JSON:
+    return {
+        "mcp_server_url": cred["mcp_server_url"],
+        "protocol": cred.get("protocol", DEFAULT_PROTOCOL),
+        "type": cred.get("type", CREDENTIAL_TYPE),
+        "access_token": cred["access_token"],
+    }
+
+
+def create_body(inputs: Mapping[str, Any]) -> JSON:
+    """The ``POST /vaults`` body for canonical inputs (the only write the API offers)."""
+    body: JSON = {
+        "display_name": inputs["display_name"],
+        "credentials": [_wire_credential(c) for c in inputs.get("credentials") or []],
+    }
+    if inputs.get("metadata"):
+        body["metadata"] = dict(inputs["metadata"])
+    return body
+
+
+# ------------------------------------------------------------------------------------------------
+# wire -> state
+# ------------------------------------------------------------------------------------------------
+
+
+def _live_credentials(vault: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [
+        c
+        for c in vault.get("credentials") or []
+        if isinstance(c, Mapping) and not c.get("archived_at") and c.get("status", "active") == "active"
+    ]
+
+
+def _credentials_with_tokens(server: list[Mapping[str, Any]], prior: Any) -> list[dict[str, Any]]:
+    """Server credentials in canonical form, each with the token the prior state had for the same
+    MCP server URL (the API never returns tokens). A credential added outside this stack has no
+    known token and comes back without one: the next preview then asks for it."""
+    tokens: dict[Any, Any] = {}
+    for cred in prior if isinstance(prior, list) else []:
+        if isinstance(cred, Mapping) and cred.get("access_token") is not None:
+            tokens.setdefault(cred.get("mcp_server_url"), cred["access_token"])
+    out = []
+    for cred in server:
+        canon = canonical_credential({k: x for k, x in cred.items() if k in CREDENTIAL_FIELDS})
+        token = tokens.get(cred.get("mcp_server_url"))
+        if token is not None:
+            canon["access_token"] = token
+        out.append(canon)
+    return out
+
+
+def vault_to_inputs(vault: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
+    """Canonical inputs describing the vault as the server has it, tokens from ``prior``."""
+    vault = normalize_numbers(vault)
+    prior = unwrap_secrets(dict(prior))
+    out: dict[str, Any] = {"display_name": vault["display_name"]}
+    creds = _credentials_with_tokens(_live_credentials(vault), prior.get("credentials"))
+    if creds:
+        out["credentials"] = creds
+    metadata = objects.user_metadata(vault)
+    if metadata:
+        out["metadata"] = metadata
+    return out
+
+
+def vault_to_outputs(vault: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    outs = dict(inputs)
+    outs.update(
+        status=vault.get("status"),
+        credential_ids=[c.get("id") for c in _live_credentials(vault)],
+        created_at=vault.get("created_at"),
+        updated_at=vault.get("updated_at"),
+        archived_at=vault.get("archived_at"),
+    )
+    return outs
+
+
+# ------------------------------------------------------------------------------------------------
+# The provider
+# ------------------------------------------------------------------------------------------------
+
+
+class VaultProvider(BaseProvider):
+    """Lifecycle of a vault: create, read, delete. Stateless: safe to pickle by reference."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, failures = check_inputs(news)
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        # DIFF_UNKNOWN: the engine diffs inputs itself and, with the constructor's
+        # replace_on_changes, plans a replacement for any change of a real input.
+        return DiffResult(changes=None)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs, _ = check_inputs(props)
+        vault = objects.create_once(self.client(), COLLECTION, create_body(inputs))
+        return CreateResult(vault["id"], vault_to_outputs(vault, vault_to_inputs(vault, inputs)))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        vault = objects.get_or_none(self.client(), COLLECTION, id_)
+        if vault is None or vault.get("archived_at"):
+            return ReadResult("", {})
+        inputs = vault_to_inputs(vault, props)
+        return ReadResult(id_, vault_to_outputs(vault, inputs), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Reached only when nothing but the provider itself changed (a package upgrade), or when
+        # a user's ignore_changes/replace_on_changes override hid a real change from the plan.
+        old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
+        new, _ = check_inputs(news)
+        if old != new:
+            changed = sorted(k for k in INPUT_KEYS if old.get(k) != new.get(k))
+            raise QoderError(
+                f"vault {id_}: {', '.join(changed)} cannot change in place (the Qoder API has no "
+                "vault update); remove the option that prevents the replacement"
+            )
+        vault = objects.get_or_none(self.client(), COLLECTION, id_)
+        if vault is None:
+            raise QoderError(f"vault {id_} no longer exists; run `pulumi refresh`")
+        return UpdateResult(vault_to_outputs(vault, vault_to_inputs(vault, new)))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        client = self.client()
+        try:
+            objects.delete(client, COLLECTION, id_)
+        except QoderAPIError as exc:
+            if exc.status not in (403, 405):
+                raise
+            objects.archive(client, COLLECTION, id_)  # not allowed to delete: archive instead
+
+
+# ------------------------------------------------------------------------------------------------
+# The resource
+# ------------------------------------------------------------------------------------------------
+
+
+class Vault(pulumi.dynamic.Resource, module="qoder", name="Vault"):
+    """A Qoder vault of MCP credentials. Changes replace it; destroying it deletes it."""
+
+    display_name: pulumi.Output[str]
+    credentials: pulumi.Output[list[dict[str, Any]] | None]
+    metadata: pulumi.Output[dict[str, str] | None]
+    status: pulumi.Output[str]
+    credential_ids: pulumi.Output[list[str]]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+    archived_at: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: VaultArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        props = objects.collect_props("Vault", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
+        if props.get("credentials") is not None:
+            # Tokens are write-only secrets: secret as an input (state holds ciphertext) ...
+            props["credentials"] = pulumi.Output.secret(props["credentials"])
+        opts = pulumi.ResourceOptions.merge(
+            pulumi.ResourceOptions(
+                # ... and as an output, whatever the engine's by-key re-marking does on refresh.
+                additional_secret_outputs=SECRET_OUTPUTS,
+                replace_on_changes=REPLACE_ON_CHANGES,
+            ),
+            opts,
+        )
+        super().__init__(VaultProvider(), resource_name, props, opts)
