@@ -239,6 +239,8 @@ CAS_DEFAULTS: dict[str, Any] = {
     "max_concurrent": 1,
 }
 CAS_CONFIG_KEYS = ("max_retries", "timeout_ms", "max_concurrent")
+# Not documented; the emulator's contract (kept equal so preview fails where apply would).
+CAS_LIMITS = {"max_retries": (0, 10), "timeout_ms": (1000, 86_400_000), "max_concurrent": (1, 100)}
 DEFINE_OUTCOME_DEFAULT_ITERATIONS = 3
 MEMORY_STORE_DEFAULT_ACCESS = "read_write"
 RESOURCE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -392,7 +394,13 @@ def _check_resource(f: Failures, path: str, res: Any) -> Any:
     if extra:
         f.add(path, f"unknown field(s) {', '.join(sorted(extra))} for a {kind} resource")
     if kind == "github_repository":
-        v.string(f, f"{path}.url", res.get("url"), min_len=1, max_len=2048)
+        url = res.get("url")
+        if (
+            v.string(f, f"{path}.url", url, min_len=1, max_len=2048)
+            and not is_unknown(url)
+            and not url.startswith(("https://", "http://"))
+        ):
+            f.add(f"{path}.url", f'"{url}" must be an http(s) URL')
         if res.get("authorization_token") is None:
             f.add(f"{path}.authorization_token", "is required for a github_repository resource")
         else:
@@ -407,7 +415,13 @@ def _check_resource(f: Failures, path: str, res: Any) -> Any:
             if checkout.get("type") == "branch":
                 v.string(f, f"{path}.checkout.name", checkout.get("name"), min_len=1, max_len=255)
             else:
-                v.string(f, f"{path}.checkout.sha", checkout.get("sha"), min_len=7, max_len=64)
+                sha = checkout.get("sha")
+                if (
+                    v.string(f, f"{path}.checkout.sha", sha, min_len=7, max_len=64)
+                    and not is_unknown(sha)
+                    and any(c not in "0123456789abcdefABCDEF" for c in sha)
+                ):
+                    f.add(f"{path}.checkout.sha", f'"{sha}" must be 7-64 hex digits')
     elif kind == "file":
         v.string(f, f"{path}.file_id", res.get("file_id"), min_len=1, max_len=128)
     else:
@@ -429,9 +443,9 @@ def _check_cas_config(f: Failures, value: Any) -> Any:
         f.add(
             "cas_config", f"unknown field(s) {', '.join(sorted(extra))}; expected {', '.join(CAS_DEFAULTS)}"
         )
-    for key, minimum in (("max_retries", 0), ("timeout_ms", 1), ("max_concurrent", 1)):
+    for key, (low, high) in CAS_LIMITS.items():
         if value.get(key) is not None:
-            v.integer(f, f"cas_config.{key}", value[key], minimum=minimum)
+            v.integer(f, f"cas_config.{key}", value[key], minimum=low, maximum=high)
     if value.get("session_strategy") is not None:
         v.string(f, "cas_config.session_strategy", value["session_strategy"], min_len=1)
     # Defaults are left out: an explicit default and an omitted field mean the same.
@@ -503,6 +517,10 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         and v.string_list(f, "vault_ids", vault_ids, max_items=50)
         and (is_unknown(vault_ids) or vault_ids)
     ):
+        if not contains_unknown(vault_ids):
+            for i, vid in enumerate(vault_ids):
+                if vault_ids.index(vid) != i:
+                    f.add(f"vault_ids[{i}]", f'duplicate vault id "{vid}"')
         out["vault_ids"] = vault_ids
     metadata = news.get("metadata")
     if (
@@ -786,7 +804,7 @@ class DeploymentProvider(BaseProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         prior = unwrap_secrets(props)
-        dep = _get_fresh(self.client(), id_, prior.get("updated_at"))
+        dep = _get_fresh(self.client(), id_, prior)
         if dep is None or dep.get("archived_at"):
             return ReadResult("", {})
         inputs = deployment_to_inputs(dep, prior)
@@ -859,25 +877,42 @@ def _archive_quietly(client: QoderClient, id_: str) -> None:
         client.archive_deployment(id_)
 
 
-def _get_fresh(client: QoderClient, id_: str, known_updated_at: str | None) -> JSON | None:
-    """GET, tolerating a briefly stale replica: an answer older than what we wrote (or a 404 for
-    what we know exists) is retried a few times before it is believed."""
+def _get_fresh(client: QoderClient, id_: str, prior: Mapping[str, Any]) -> JSON | None:
+    """GET, tolerating a briefly stale replica right after our own write.
+
+    An answer is suspect when it is older than the ``updated_at`` we stored, or (timestamps have
+    one-second precision, so a write and a stale read can share it) equally old yet different
+    from what we wrote. A 404 for a deployment we hold in state is suspect too. Suspect answers
+    are retried a few times with backoff, then believed (it was a real out-of-band change).
+    """
+    known = prior.get("updated_at")
     dep: JSON | None = None
     for attempt in range(STALE_READ_RETRIES):
         try:
             dep = client.get_deployment(id_)
         except QoderAPIError as exc:
-            if exc.status != 404:
+            if exc.status != 404 or not known:
+                if exc.status == 404:
+                    return None
                 raise
             dep = None
-            if known_updated_at is None:
-                return None
         else:
-            if not known_updated_at or str(dep.get("updated_at") or "") >= known_updated_at:
+            if not known or not _looks_stale(dep, prior):
                 return dep
         if attempt < STALE_READ_RETRIES - 1:
             time.sleep(STALE_READ_DELAY * 2**attempt)
     return dep
+
+
+_WRITTEN_KEYS = (*tuple(k for k in INPUT_KEYS if k != "desired_status"), "status")
+
+
+def _looks_stale(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> bool:
+    seen, known = str(dep.get("updated_at") or ""), str(prior.get("updated_at") or "")
+    if seen != known:
+        return seen < known
+    now = deployment_to_outputs(dep, deployment_to_inputs(dep, prior))
+    return any(now.get(k) != prior.get(k) for k in _WRITTEN_KEYS)
 
 
 # ------------------------------------------------------------------------------------------------
