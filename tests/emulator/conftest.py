@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 
 HERE = Path(__file__).parent

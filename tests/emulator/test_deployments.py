@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from qoder_emulator.testing import EmulatorHandle
 
 from .conftest import (
