@@ -70,6 +70,10 @@ def _listed(instants: Sequence[datetime], timezone: str) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more else "")
 
 
+def _none(row: int) -> str:
+    return "none" if row == 0 else ""
+
+
 def _collision_text(collision: Collision) -> str:
     return (
         f"agent {collision.agent_id}: {', '.join(collision.deployments)} start in the same minute "
@@ -104,7 +108,7 @@ def _terminal_runs(review: DeploymentReview) -> list[str]:
     lines = [f"    {header}"]
     for row in range(max((len(runs) for _, runs, _ in columns), default=0)):
         cells = [
-            f"{_local(runs[row], tz) + '  ' + _utc(runs[row]) if row < len(runs) else '':<{width}}"
+            f"{_local(runs[row], tz) + '  ' + _utc(runs[row]) if row < len(runs) else _none(row):<{width}}"
             for _, runs, tz in columns
         ]
         lines.append(("      " + "".join(cells)).rstrip())
@@ -184,7 +188,7 @@ def _markdown_runs(review: DeploymentReview) -> list[str]:
             if row < len(runs):
                 cells += [_local(runs[row], _timezone(side)), _utc(runs[row])]
             else:
-                cells += ["", ""]
+                cells += [_none(row), ""]
         lines.append(f"| {row + 1} | " + " | ".join(cells) + " |")
     return lines
 
