@@ -1,7 +1,6 @@
 """Two deployments of one agent; change a schedule in a pull request and read the report."""
 
 import pulumi
-
 from pulumi_qoder.deployment import Deployment
 
 config = pulumi.Config()
