@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 import httpx
 import uvicorn
@@ -66,9 +67,16 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+class _Server(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        # uvicorn re-raises a captured signal after shutting down; we shut down cleanly and exit 0.
+        self._captured_signals.clear()
+
+
 async def _serve(settings: Settings, host: str, port: int) -> None:
     app = create_app(settings)
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             app, host=host, port=port, log_level="warning", http="h11", timeout_graceful_shutdown=5
         )
