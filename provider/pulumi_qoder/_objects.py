@@ -21,20 +21,32 @@ from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
 __all__ = [
+    "ADOPT_KEY",
     "METADATA_RULES",
+    "adopt",
     "archive",
+    "check_adopt_id",
     "check_metadata",
     "collect_props",
     "create_once",
+    "delete",
     "get_or_none",
+    "keep_adopt_id",
     "metadata_patch",
     "object_key",
+    "unexpected_keys",
     "update",
+    "user_metadata",
 ]
 
 # Same limits as deployment metadata (section 4): 16 keys, key <= 64, value <= 512 characters.
 METADATA_RULES = {"max_keys": 16, "max_key_len": 64, "max_value_len": 512}
 MAX_ARCHIVED_REPLAYS = 5
+# Input naming an existing object to take over at create. Why not ``ResourceOptions(import_=)``:
+# the engine's import step calls Read without any properties, and the dynamic provider server
+# cannot even find the provider then (KeyError '__provider', pulumi/pulumi#16175; proven by
+# tests/engine/test_resources_engine.py).
+ADOPT_KEY = "adopt_id"
 
 
 def check_metadata(f: Failures, value: Any) -> Any:
@@ -45,6 +57,33 @@ def check_metadata(f: Failures, value: Any) -> Any:
     if not v.string_map(f, "metadata", value, reserved=reserved, **METADATA_RULES):
         return value
     return value if is_unknown(value) or value else None
+
+
+def check_adopt_id(f: Failures, news: Mapping[str, Any], prefix: str) -> str | None:
+    """The optional ``adopt_id``: an id of the kind this resource manages."""
+    value = news.get(ADOPT_KEY)
+    if value is None:
+        return None
+    v.id_with_prefix(f, ADOPT_KEY, value, prefix)
+    return str(value)
+
+
+def keep_adopt_id(inputs: dict[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
+    """``inputs`` with the prior ``adopt_id`` kept: the server knows nothing of it, and dropping it
+    on refresh would make the next preview show it as a change."""
+    if prior.get(ADOPT_KEY):
+        inputs[ADOPT_KEY] = prior[ADOPT_KEY]
+    return inputs
+
+
+def adopt(client: QoderClient, collection: str, id_: str) -> JSON:
+    """The existing object to take over; a clear error when it does not exist or is archived."""
+    obj = get_or_none(client, collection, id_)
+    if obj is None:
+        raise QoderError(f"adopt_id: {id_} was not found in {collection} (wrong id, or another account's)")
+    if obj.get("archived_at"):
+        raise QoderError(f"adopt_id: {id_} is archived and can no longer be managed")
+    return obj
 
 
 def metadata_patch(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> JSON:

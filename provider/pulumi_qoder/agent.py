@@ -72,9 +72,21 @@ class AgentArgs:
     mcp_servers: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     skills: pulumi.Input[Sequence[pulumi.Input[CustomSkillArgs | Mapping[str, Any]]]] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    adopt_id: pulumi.Input[str] | None = None
+    """An existing agent to take over at create (instead of creating one); see docs/resources.md."""
 
 
-INPUT_KEYS = ("name", "model", "system", "description", "tools", "mcp_servers", "skills", "metadata")
+INPUT_KEYS = (
+    "name",
+    "model",
+    "system",
+    "description",
+    "tools",
+    "mcp_servers",
+    "skills",
+    "metadata",
+    "adopt_id",
+)
 OUTPUT_KEYS = ("version", "created_at", "updated_at", "archived_at")
 LIST_KEYS = ("tools", "mcp_servers", "skills")
 TEXT_KEYS = ("system", "description")
@@ -149,6 +161,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     metadata = objects.check_metadata(f, news.get("metadata"))
     if metadata is not None:
         out["metadata"] = metadata
+    adopt_id = objects.check_adopt_id(f, news, "agent_")
+    if adopt_id is not None:
+        out["adopt_id"] = adopt_id
     return out, f.items
 
 
@@ -216,7 +231,7 @@ def agent_to_inputs(agent: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[
     metadata = objects.user_metadata(agent)
     if metadata:
         out["metadata"] = metadata
-    return out
+    return objects.keep_adopt_id(out, prior)
 
 
 def agent_to_outputs(agent: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -251,7 +266,18 @@ class AgentProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs, _ = check_inputs(props)
-        agent = objects.create_once(self.client(), COLLECTION, create_body(inputs))
+        client = self.client()
+        if inputs.get("adopt_id"):
+            # Take over an existing agent: converge it to the inputs (one versioned update, or
+            # nothing when it already matches) instead of creating a twin.
+            agent = objects.adopt(client, COLLECTION, inputs["adopt_id"])
+            patch = update_patch(agent_to_inputs(agent, inputs), inputs)
+            if patch:
+                agent = objects.update(
+                    client, COLLECTION, agent["id"], {"version": agent["version"], **patch}
+                )
+        else:
+            agent = objects.create_once(client, COLLECTION, create_body(inputs))
         return CreateResult(agent["id"], agent_to_outputs(agent, agent_to_inputs(agent, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -305,6 +331,7 @@ class Agent(pulumi.dynamic.Resource, module="qoder", name="Agent"):
     mcp_servers: pulumi.Output[list[dict[str, Any]] | None]
     skills: pulumi.Output[list[dict[str, Any]] | None]
     metadata: pulumi.Output[dict[str, str] | None]
+    adopt_id: pulumi.Output[str | None]
     version: pulumi.Output[int]
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]

@@ -105,9 +105,11 @@ class EnvironmentArgs:
     description: pulumi.Input[str] | None = None
     config: pulumi.Input[EnvironmentConfigArgs | Mapping[str, Any]] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    adopt_id: pulumi.Input[str] | None = None
+    """An existing environment to take over at create; see docs/resources.md."""
 
 
-INPUT_KEYS = ("name", "description", "config", "metadata")
+INPUT_KEYS = ("name", "description", "config", "metadata", "adopt_id")
 OUTPUT_KEYS = ("status", "created_at", "updated_at", "archived_at")
 PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")
 NETWORKING_TYPES = ("unrestricted", "limited")
@@ -235,6 +237,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     metadata = objects.check_metadata(f, news.get("metadata"))
     if metadata is not None:
         out["metadata"] = metadata
+    adopt_id = objects.check_adopt_id(f, news, "env_")
+    if adopt_id is not None:
+        out["adopt_id"] = adopt_id
     return out, f.items
 
 
@@ -334,7 +339,7 @@ def environment_to_inputs(env: Mapping[str, Any], prior: Mapping[str, Any]) -> d
     metadata = objects.user_metadata(env)
     if metadata:
         out["metadata"] = metadata
-    return out
+    return objects.keep_adopt_id(out, prior)
 
 
 def environment_to_outputs(env: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -366,7 +371,15 @@ class EnvironmentProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs, _ = check_inputs(props)
-        env = objects.create_once(self.client(), COLLECTION, create_body(inputs))
+        client = self.client()
+        if inputs.get("adopt_id"):
+            # Take over an existing environment, converging it to the inputs.
+            env = objects.adopt(client, COLLECTION, inputs["adopt_id"])
+            patch = update_patch(environment_to_inputs(env, inputs), inputs)
+            if patch:
+                env = objects.update(client, COLLECTION, env["id"], patch)
+        else:
+            env = objects.create_once(client, COLLECTION, create_body(inputs))
         return CreateResult(env["id"], environment_to_outputs(env, environment_to_inputs(env, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -406,6 +419,7 @@ class Environment(pulumi.dynamic.Resource, module="qoder", name="Environment"):
     description: pulumi.Output[str | None]
     config: pulumi.Output[dict[str, Any]]
     metadata: pulumi.Output[dict[str, str] | None]
+    adopt_id: pulumi.Output[str | None]
     status: pulumi.Output[str]
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]

@@ -66,12 +66,15 @@ class VaultArgs:
     display_name: pulumi.Input[str]
     credentials: pulumi.Input[Sequence[pulumi.Input[McpCredentialArgs | Mapping[str, Any]]]] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    adopt_id: pulumi.Input[str] | None = None
+    """An existing vault to take over at create. It must already match (there is no update);
+    its tokens cannot be read back, so the ones given here are recorded as its tokens."""
 
 
-INPUT_KEYS = ("display_name", "credentials", "metadata")
+INPUT_KEYS = ("display_name", "credentials", "metadata", "adopt_id")
 OUTPUT_KEYS = ("status", "credential_ids", "created_at", "updated_at", "archived_at")
-# All inputs: there is no update endpoint, so a change can only be applied by a new vault.
-REPLACE_ON_CHANGES = list(INPUT_KEYS)
+# All real inputs: there is no update endpoint, so a change can only be applied by a new vault.
+REPLACE_ON_CHANGES = ["display_name", "credentials", "metadata"]
 SECRET_OUTPUTS = ["credentials"]
 PROTOCOLS = ("sse", "streamable_http")
 DEFAULT_PROTOCOL = "streamable_http"
@@ -158,6 +161,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     metadata = objects.check_metadata(f, news.get("metadata"))
     if metadata is not None:
         out["metadata"] = metadata
+    adopt_id = objects.check_adopt_id(f, news, "vault_")
+    if adopt_id is not None:
+        out["adopt_id"] = adopt_id
     return out, f.items
 
 
@@ -228,7 +234,7 @@ def vault_to_inputs(vault: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[
     metadata = objects.user_metadata(vault)
     if metadata:
         out["metadata"] = metadata
-    return out
+    return objects.keep_adopt_id(out, prior)
 
 
 def vault_to_outputs(vault: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,7 +268,18 @@ class VaultProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs, _ = check_inputs(props)
-        vault = objects.create_once(self.client(), COLLECTION, create_body(inputs))
+        client = self.client()
+        if inputs.get("adopt_id"):
+            vault = objects.adopt(client, COLLECTION, inputs["adopt_id"])
+            found = vault_to_inputs(vault, inputs)
+            differs = [k for k in REPLACE_ON_CHANGES if found.get(k) != inputs.get(k)]
+            if differs:
+                raise QoderError(
+                    f"adopt_id: vault {vault['id']} differs in {', '.join(differs)} and vaults cannot be "
+                    "updated; make the program match it, or drop adopt_id to create a new vault"
+                )
+        else:
+            vault = objects.create_once(client, COLLECTION, create_body(inputs))
         return CreateResult(vault["id"], vault_to_outputs(vault, vault_to_inputs(vault, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -277,8 +294,8 @@ class VaultProvider(BaseProvider):
         # a user's ignore_changes/replace_on_changes override hid a real change from the plan.
         old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
         new, _ = check_inputs(news)
-        if old != new:
-            changed = sorted(k for k in INPUT_KEYS if old.get(k) != new.get(k))
+        changed = sorted(k for k in REPLACE_ON_CHANGES if old.get(k) != new.get(k))
+        if changed:
             raise QoderError(
                 f"vault {id_}: {', '.join(changed)} cannot change in place (the Qoder API has no "
                 "vault update); remove the option that prevents the replacement"
@@ -309,6 +326,7 @@ class Vault(pulumi.dynamic.Resource, module="qoder", name="Vault"):
     display_name: pulumi.Output[str]
     credentials: pulumi.Output[list[dict[str, Any]] | None]
     metadata: pulumi.Output[dict[str, str] | None]
+    adopt_id: pulumi.Output[str | None]
     status: pulumi.Output[str]
     credential_ids: pulumi.Output[list[str]]
     created_at: pulumi.Output[str]
