@@ -20,7 +20,6 @@ from __future__ import annotations
 import random
 import re
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,13 +238,3 @@ class Faults:
             if entry[1] <= 0:
                 del self._stale[(account, object_id)]
             return True, entry[0]
-
-    def forget_stale(self, account: str, object_id: str) -> None:
-        with self._lock:
-            self._stale.pop((account, object_id), None)
-
-
-def parse_spec(spec: Mapping[str, Any]) -> Faults:
-    faults = Faults()
-    faults.configure(dict(spec))
-    return faults

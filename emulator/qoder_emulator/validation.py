@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi_qoder.schedule import ScheduleError, validate_expression, validate_timezone
 
-from .errors import ApiError, invalid
+from .errors import invalid
 
 MAX_NAME = 256
 MAX_DESCRIPTION = 2048
@@ -30,7 +30,6 @@ CAS_DEFAULTS: dict[str, Any] = {
     "session_strategy": "new_session",
     "config": {"max_retries": 0, "timeout_ms": 300000, "max_concurrent": 1},
 }
-_ABSENT = object()
 
 
 def join(parent: str, child: str | int) -> str:
@@ -622,19 +621,3 @@ def vault_create(body: Any) -> dict[str, Any]:
         "credentials": [vault_credential(c, join("credentials", i)) for i, c in enumerate(creds)],
         "metadata": plain_metadata(obj.get("metadata")),
     }
-
-
-def query_bool(value: str | None, param: str) -> bool | None:
-    if value is None:
-        return None
-    lowered = value.lower()
-    if lowered in ("true", "1"):
-        return True
-    if lowered in ("false", "0"):
-        return False
-    raise invalid(param, f"{param} must be true or false.")
-
-
-def ensure(condition: bool, error: ApiError) -> None:
-    if not condition:
-        raise error

@@ -534,7 +534,8 @@ def test_pagination_forward_and_backward(emu: EmulatorHandle) -> None:
         assert pages[0]["first_id"] == newest_first[0] and pages[-1]["last_id"] == newest_first[-1]
         assert pages[-1]["next_page"] is None and pages[0]["next_page"] == pages[0]["last_id"]
 
-        backward, before = [], pages[-1]["first_id"]
+        backward: list[str] = []
+        before = pages[-1]["first_id"]
         while True:
             page = bob.get("/vaults", params={"limit": 20, "before_id": before}).json()
             backward = [v["id"] for v in page["data"]] + backward
