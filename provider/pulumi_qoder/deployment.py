@@ -198,6 +198,11 @@ class DeploymentArgs:
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     cas_config: pulumi.Input[CasConfigArgs | Mapping[str, Any]] | None = None
     desired_status: pulumi.Input[Literal["active", "paused"]] | None = None
+    adopt_id: pulumi.Input[str] | None = None
+    """Bring an existing deployment (``dep_...``) under management instead of creating one: the
+    first ``up`` reads it and patches it to match these inputs. (``pulumi import`` and the
+    ``import_`` option do not work for dynamic resources: the engine's import read carries no
+    serialized provider.) Only used at create; later changes to it are ignored."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -216,6 +221,7 @@ INPUT_KEYS = (
     "metadata",
     "cas_config",
     "desired_status",
+    "adopt_id",
 )
 COMPUTED_INPUT_KEYS = ("schedule_summary",)
 OUTPUT_KEYS = (
@@ -546,6 +552,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     else:
         v.one_of(f, "desired_status", desired, ("active", "paused"))
         out["desired_status"] = desired
+    if news.get("adopt_id") is not None:
+        v.id_with_prefix(f, "adopt_id", news["adopt_id"], "dep_")
+        out["adopt_id"] = news["adopt_id"]
     out["schedule_summary"] = schedule_summary(out.get("schedule"))
     if "initial_events" in out and out["initial_events"] is None:
         del out["initial_events"]
@@ -741,6 +750,8 @@ def deployment_to_inputs(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> di
     if cas:
         out["cas_config"] = cas
     out["desired_status"] = _desired_status(dep, prior.get("desired_status") or "active")
+    if prior.get("adopt_id"):
+        out["adopt_id"] = prior["adopt_id"]
     out["schedule_summary"] = schedule_summary(out.get("schedule"))
     return out
 
@@ -790,6 +801,8 @@ class DeploymentProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs, _ = check_inputs(props)
         client = self.client()
+        if inputs.get("adopt_id"):
+            return self._adopt(client, inputs["adopt_id"], inputs)
         dep = _create_once(client, create_body(inputs))
         if inputs.get("desired_status") == "paused":
             try:
@@ -801,6 +814,23 @@ class DeploymentProvider(BaseProvider):
                     f"deployment {dep['id']} was created but could not be paused: {exc}"
                 ) from exc
         return CreateResult(dep["id"], deployment_to_outputs(dep, deployment_to_inputs(dep, inputs)))
+
+    def _adopt(self, client: QoderClient, id_: str, inputs: dict[str, Any]) -> CreateResult:
+        """Take over an existing deployment: read it, then patch it to the declared inputs."""
+        current = client.get_deployment(id_)
+        if current.get("archived_at"):
+            raise QoderError(f"adopt_id: deployment {id_} is archived and cannot be managed")
+        seen = deployment_to_inputs(current, inputs)
+        dep = current
+        patch = update_patch(seen, inputs)
+        if patch:
+            dep = client.update_deployment(id_, patch)
+        wants = inputs.get("desired_status", "active")
+        if wants == "paused" and dep.get("status") != "paused":
+            dep = _pause(client, dep)
+        elif wants == "active" and seen["desired_status"] == "paused":
+            dep = _unpause(client, dep)
+        return CreateResult(id_, deployment_to_outputs(dep, deployment_to_inputs(dep, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         prior = unwrap_secrets(props)
@@ -972,11 +1002,12 @@ class Deployment(pulumi.dynamic.Resource, module="qoder", name="Deployment"):
         if args is not None:
             props.update({k: getattr(args, k) for k in INPUT_KEYS if getattr(args, k) is not None})
         props.update({k: x for k, x in kwargs.items() if x is not None})
-        if _has_repository(props.get("resources")):
+        secret_resources = _has_repository(props.get("resources"))
+        props = args_to_props(props)
+        if secret_resources:
             # Repository tokens are write-only secrets: the whole list is secret in inputs and,
             # because the engine re-marks outputs by key, in outputs too.
             props["resources"] = pulumi.Output.secret(props["resources"])
-        props = args_to_props(props)
         seed_outputs(props, (*COMPUTED_INPUT_KEYS, *OUTPUT_KEYS, *INPUT_KEYS))
         # Names are unique among live deployments: a replacement must archive the old one first.
         opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(delete_before_replace=True), opts)

@@ -267,3 +267,26 @@ def test_missing_deployment_reads_as_gone_and_errors_are_one_line(
     assert re.match(r"Qoder API 404 not_found_error \(param agent\): .+ \[request req_[0-9a-f]+\]$", line), (
         line
     )
+
+
+def test_adopt_id_brings_an_existing_deployment_under_management(
+    emulator_target: Target, emulator_provider: DeploymentProvider
+) -> None:
+    provider = emulator_provider
+    with emulator_target.api() as api:
+        body = deployment_props(emulator_target, metadata={"old": "1"})
+        body["schedule"]["type"] = "cron"
+        existing = api.post("/deployments", json=body).json()
+    wanted = checked(
+        provider,
+        deployment_props(
+            emulator_target, name=existing["name"], adopt_id=existing["id"], desired_status="paused"
+        ),
+    )
+    adopted = provider.create(wanted)
+    assert adopted.id == existing["id"]
+    outs = adopted.outs or {}
+    assert outs["metadata"] == {"team": "platform"} and outs["status"] == "paused"
+    assert provider.read(adopted.id, outs).inputs == wanted  # no drift after adoption
+    assert len(live(emulator_target, existing["name"])) == 1
+    provider.delete(adopted.id, outs)
