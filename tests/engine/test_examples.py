@@ -133,9 +133,12 @@ def test_multi_team(tmp_path: Path, engine_env: dict[str, str], emulator: Emulat
 
 def test_existing(tmp_path: Path, engine_env: dict[str, str], emulator: EmulatorHandle) -> None:
     with emulator.api() as api:
-        agent = api.post("/agents", json={"name": "triage-agent", "model": "ultimate", "system": "Triage."}).json()
+        agent = api.post(
+            "/agents", json={"name": "triage-agent", "model": "ultimate", "system": "Triage."}
+        ).json()
         env = api.post(
-            "/environments", json={"name": "triage-env", "config": {"type": "cloud", "networking": {"type": "unrestricted"}}}
+            "/environments",
+            json={"name": "triage-env", "config": {"type": "cloud", "networking": {"type": "unrestricted"}}},
         ).json()
     project = example("existing", tmp_path, engine_env, emulator)
     project.set_config("agentId", agent["id"])
@@ -145,7 +148,9 @@ def test_existing(tmp_path: Path, engine_env: dict[str, str], emulator: Emulator
     outputs = project.outputs()
     assert (outputs["agent_id"], outputs["environment_id"]) == (agent["id"], env["id"])
     assert outputs["agent_version"] == 2  # the prompt converged in place: one versioned update
-    writes = [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in emulator.requests() if e["method"] != "GET"]
+    writes = [
+        (e["method"], e["path"].rsplit("/", 1)[-1]) for e in emulator.requests() if e["method"] != "GET"
+    ]
     assert writes == [("POST", agent["id"])]  # no create: nothing twinned, the environment untouched
     assert len(api_get(emulator, "/agents")["data"]) == 1
     project.preview("--expect-no-changes")
