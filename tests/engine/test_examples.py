@@ -140,13 +140,27 @@ def test_existing(tmp_path: Path, engine_env: dict[str, str], emulator: Emulator
             "/environments",
             json={"name": "triage-env", "config": {"type": "cloud", "networking": {"type": "unrestricted"}}},
         ).json()
+        dep = api.post(
+            "/deployments",
+            json={
+                "name": "issue-triage",
+                "agent": agent["id"],
+                "environment_id": env["id"],
+                "schedule": {"type": "cron", "expression": "0 * * * *", "timezone": "UTC"},
+                "initial_events": [
+                    {"type": "user.message", "content": "Triage the issues opened in the last hour"}
+                ],
+            },
+        ).json()
     project = example("existing", tmp_path, engine_env, emulator)
+    project.set_config("deploymentId", dep["id"])
     project.set_config("agentId", agent["id"])
     project.set_config("environmentId", env["id"])
     emulator.clear_requests()
     project.up()
     outputs = project.outputs()
     assert (outputs["agent_id"], outputs["environment_id"]) == (agent["id"], env["id"])
+    assert outputs["deployment_id"] == dep["id"] and len(api_get(emulator, "/deployments")["data"]) == 1
     assert outputs["agent_version"] == 2  # the prompt converged in place: one versioned update
     writes = [
         (e["method"], e["path"].rsplit("/", 1)[-1]) for e in emulator.requests() if e["method"] != "GET"
@@ -155,4 +169,5 @@ def test_existing(tmp_path: Path, engine_env: dict[str, str], emulator: Emulator
     assert len(api_get(emulator, "/agents")["data"]) == 1
     project.preview("--expect-no-changes")
     project.destroy()
+    assert api_get(emulator, "/deployments")["data"] == []  # adopted, so destroy archives it too
     assert api_get(emulator, f"/environments/{env['id']}")["archived_at"] is not None
