@@ -63,9 +63,11 @@ case "${1:-up}" in
     cat <<MSG
 
 Next steps (from this directory):
-  source .state/env.sh                 # point pulumi at the demo emulator
-  pulumi preview --diff                # after editing examples/daily-report/__main__.py (e.g. the schedule)
-  pulumi preview --json | pulumi-qoder schedule-report   # the schedule change in words
+  source .state/env.sh                          # point pulumi at the demo emulator
+  pulumi config set cron "0 10 * * 1-5"         # or edit examples/daily-report/__main__.py
+  pulumi preview --diff                         # the change, property by property and in words
+  pulumi preview --json --show-sames | pulumi-qoder schedule-report   # runs gained/lost, DST, clashes
+  pulumi config rm cron                         # back to 09:00 every day
   make demo-destroy                    # archive everything the demo created
   make emulator-stop                   # stop the emulator (state stays in .state/)
 MSG
