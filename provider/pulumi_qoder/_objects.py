@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,7 +34,6 @@ __all__ = [
     "metadata_patch",
     "object_key",
     "unexpected_keys",
-    "update",
     "user_metadata",
 ]
 
@@ -114,7 +112,7 @@ def object_key(collection: str, body: Mapping[str, Any], after: str | None = Non
 def get_or_none(client: QoderClient, collection: str, id_: str) -> JSON | None:
     """``GET /{collection}/{id}``; ``None`` when the service says it does not exist."""
     try:
-        return client._json(client.request("GET", f"{collection}/{id_}"))
+        return client.get_object(collection, id_)
     except QoderAPIError as exc:
         if exc.is_not_found:
             return None
@@ -129,9 +127,8 @@ def create_once(client: QoderClient, collection: str, body: JSON) -> JSON:
     """``POST /{collection}`` exactly once per logical object (see :func:`object_key`)."""
     key = object_key(collection, body)
     for _ in range(MAX_ARCHIVED_REPLAYS):
-        response = client.request("POST", collection, json=body, idempotency_key=key)
-        obj = client._json(response)
-        if response.headers.get("idempotent-replayed", "").lower() == "true" or _gone(obj):
+        obj, replayed = client.create_object(collection, body, idempotency_key=key)
+        if replayed or _gone(obj):
             # A replay repeats the original answer; only a fresh read says whether that object
             # was archived or deleted since (destroy, then up again within 24 h).
             obj = get_or_none(client, collection, obj["id"]) or {"id": obj["id"], "archived": True}
@@ -141,17 +138,10 @@ def create_once(client: QoderClient, collection: str, body: JSON) -> JSON:
     raise QoderError(f"creating in {collection} kept replaying archived objects; retry after 24 h")
 
 
-def update(client: QoderClient, collection: str, id_: str, patch: Mapping[str, Any]) -> JSON:
-    """``POST /{collection}/{id}`` (merge-patch). A fresh key per call: the client's own retries
-    must not apply the patch twice, but the same patch sent by a later ``up`` must apply again."""
-    key = f"pulumi-qoder-update-{uuid.uuid4()}"
-    return client._json(client.request("POST", f"{collection}/{id_}", json=patch, idempotency_key=key))
-
-
 def archive(client: QoderClient, collection: str, id_: str) -> None:
     """``POST /{collection}/{id}/archive``; already archived (409) or gone (404) is the goal."""
     try:
-        client.request("POST", f"{collection}/{id_}/archive", retry_safe=True)
+        client.post_action(collection, id_, "archive")
     except QoderAPIError as exc:
         if exc.status not in (404, 409):
             raise
@@ -160,7 +150,7 @@ def archive(client: QoderClient, collection: str, id_: str) -> None:
 def delete(client: QoderClient, collection: str, id_: str) -> None:
     """``DELETE /{collection}/{id}``; gone (404) is the goal. Repeating a DELETE is harmless."""
     try:
-        client.request("DELETE", f"{collection}/{id_}", retry_safe=True)
+        client.delete_object(collection, id_)
     except QoderAPIError as exc:
         if exc.status != 404:
             raise

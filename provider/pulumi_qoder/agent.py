@@ -273,9 +273,7 @@ class AgentProvider(BaseProvider):
             agent = objects.adopt(client, COLLECTION, inputs["adopt_id"])
             patch = update_patch(agent_to_inputs(agent, inputs), inputs)
             if patch:
-                agent = objects.update(
-                    client, COLLECTION, agent["id"], {"version": agent["version"], **patch}
-                )
+                agent = client.update_object(COLLECTION, agent["id"], {"version": agent["version"], **patch})
         else:
             agent = objects.create_once(client, COLLECTION, create_body(inputs))
         return CreateResult(agent["id"], agent_to_outputs(agent, agent_to_inputs(agent, inputs)))
@@ -299,7 +297,7 @@ class AgentProvider(BaseProvider):
         else:
             version = normalize_numbers(olds.get("version"))
             try:
-                agent = objects.update(client, COLLECTION, id_, {"version": version, **patch})
+                agent = client.update_object(COLLECTION, id_, {"version": version, **patch})
             except QoderAPIError as exc:
                 if exc.is_conflict:
                     raise QoderError(

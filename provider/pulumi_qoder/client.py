@@ -102,7 +102,7 @@ def _api_error(response: httpx.Response, method: str, path: str) -> QoderAPIErro
 
 
 class QoderClient:
-    """The Deployments endpoints, one method each. Paths are relative to the base URL."""
+    """The object endpoints, generic over the collection. Paths are relative to the base URL."""
 
     def __init__(
         self,
@@ -186,37 +186,38 @@ class QoderClient:
             raise QoderTransportError(f"Qoder API {response.request.url.path}: expected a JSON object")
         return body
 
-    # -- deployments ----------------------------------------------------------------------------
+    # -- objects of a collection (agents, environments, vaults, deployments) -------------------
 
-    def create_deployment(self, body: Mapping[str, Any], *, idempotency_key: str) -> tuple[JSON, bool]:
-        """Create; returns (deployment, replayed). ``replayed`` is True when the server says the
+    def create_object(
+        self, collection: str, body: Mapping[str, Any], *, idempotency_key: str
+    ) -> tuple[JSON, bool]:
+        """Create; returns (object, replayed). ``replayed`` is True when the server says the
         answer is a replay of an earlier request with the same key (``Idempotent-Replayed``)."""
-        response = self.request("POST", "deployments", json=body, idempotency_key=idempotency_key)
+        response = self.request("POST", collection, json=body, idempotency_key=idempotency_key)
         replayed = response.headers.get("idempotent-replayed", "").lower() == "true"
         return self._json(response), replayed
 
-    def get_deployment(self, deployment_id: str) -> JSON:
-        return self._json(self.request("GET", f"deployments/{deployment_id}"))
+    def get_object(self, collection: str, id_: str) -> JSON:
+        return self._json(self.request("GET", f"{collection}/{id_}"))
 
-    def update_deployment(self, deployment_id: str, patch: Mapping[str, Any]) -> JSON:
+    def update_object(self, collection: str, id_: str, patch: Mapping[str, Any]) -> JSON:
+        """``POST /{collection}/{id}`` (merge-patch)."""
         # A fresh key per call (not per body): the same patch sent again later must apply again,
         # but the client's own retries of this call must not apply it twice.
         key = f"pulumi-qoder-update-{uuid.uuid4()}"
-        return self._json(
-            self.request("POST", f"deployments/{deployment_id}", json=patch, idempotency_key=key)
-        )
+        return self._json(self.request("POST", f"{collection}/{id_}", json=patch, idempotency_key=key))
 
-    def archive_deployment(self, deployment_id: str) -> JSON:
-        return self._json(self.request("POST", f"deployments/{deployment_id}/archive", retry_safe=True))
+    def post_action(self, collection: str, id_: str, action: str) -> JSON:
+        """``POST /{collection}/{id}/{action}`` (archive, pause, unpause): a repeat answers 409,
+        which the caller handles, so retrying is safe."""
+        return self._json(self.request("POST", f"{collection}/{id_}/{action}", retry_safe=True))
 
-    def pause_deployment(self, deployment_id: str) -> JSON:
-        return self._json(self.request("POST", f"deployments/{deployment_id}/pause", retry_safe=True))
+    def delete_object(self, collection: str, id_: str) -> None:
+        """``DELETE /{collection}/{id}``; repeating a DELETE is harmless."""
+        self.request("DELETE", f"{collection}/{id_}", retry_safe=True)
 
-    def unpause_deployment(self, deployment_id: str) -> JSON:
-        return self._json(self.request("POST", f"deployments/{deployment_id}/unpause", retry_safe=True))
-
-    def list_deployments(self, **params: Any) -> JSON:
-        return self._json(self.request("GET", "deployments", params=params))
+    def list_objects(self, collection: str, **params: Any) -> JSON:
+        return self._json(self.request("GET", collection, params=params))
 
 
 _CLIENTS: dict[tuple[str, str], QoderClient] = {}

@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -817,14 +817,14 @@ class DeploymentProvider(BaseProvider):
 
     def _adopt(self, client: QoderClient, id_: str, inputs: dict[str, Any]) -> CreateResult:
         """Take over an existing deployment: read it, then patch it to the declared inputs."""
-        current = client.get_deployment(id_)
+        current = client.get_object("deployments", id_)
         if current.get("archived_at"):
             raise QoderError(f"adopt_id: deployment {id_} is archived and cannot be managed")
         seen = deployment_to_inputs(current, inputs)
         dep = current
         patch = update_patch(seen, inputs)
         if patch:
-            dep = client.update_deployment(id_, patch)
+            dep = client.update_object("deployments", id_, patch)
         wants = inputs.get("desired_status", "active")
         if wants == "paused" and dep.get("status") != "paused":
             dep = _pause(client, dep)
@@ -847,19 +847,19 @@ class DeploymentProvider(BaseProvider):
         dep: JSON | None = None
         patch = update_patch(old, new)
         if patch:
-            dep = client.update_deployment(id_, patch)
+            dep = client.update_object("deployments", id_, patch)
         was, wants = old.get("desired_status", "active"), new.get("desired_status", "active")
         if wants == "paused" and was != "paused":
             dep = _pause(client, dep or {"id": id_})
         elif wants == "active" and was == "paused":
             dep = _unpause(client, dep or {"id": id_})
         if dep is None:
-            dep = client.get_deployment(id_)
+            dep = client.get_object("deployments", id_)
         return UpdateResult(deployment_to_outputs(dep, deployment_to_inputs(dep, new)))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         try:
-            self.client().archive_deployment(id_)
+            self.client().post_action("deployments", id_, "archive")
         except QoderAPIError as exc:
             # Archive is the only removal. Already archived (409) or gone (404) is the goal state;
             # a retried archive whose first attempt committed also lands here.
@@ -870,11 +870,11 @@ class DeploymentProvider(BaseProvider):
 def _create_once(client: QoderClient, body: JSON) -> JSON:
     key = idempotency_key(body)
     for _ in range(MAX_ARCHIVED_REPLAYS):
-        dep, replayed = client.create_deployment(body, idempotency_key=key)
+        dep, replayed = client.create_object("deployments", body, idempotency_key=key)
         if replayed or dep.get("archived_at"):
             # A replay answers with the original response; only a fresh read says whether that
             # deployment was archived since (destroy, then up again within the key's 24 h).
-            dep = client.get_deployment(dep["id"])
+            dep = client.get_object("deployments", dep["id"])
         if not dep.get("archived_at"):
             return dep
         key = idempotency_key(body, after=dep["id"])
@@ -882,21 +882,21 @@ def _create_once(client: QoderClient, body: JSON) -> JSON:
 
 
 def _pause(client: QoderClient, dep: JSON) -> JSON:
-    return _toggle(client.pause_deployment, client, dep)
+    return _toggle("pause", client, dep)
 
 
 def _unpause(client: QoderClient, dep: JSON) -> JSON:
-    return _toggle(client.unpause_deployment, client, dep)
+    return _toggle("unpause", client, dep)
 
 
-def _toggle(call: Callable[[str], JSON], client: QoderClient, dep: JSON) -> JSON:
+def _toggle(action: str, client: QoderClient, dep: JSON) -> JSON:
     try:
-        return call(dep["id"])
+        return client.post_action("deployments", dep["id"], action)
     except QoderAPIError as exc:
         # 409: already in the wanted state (or a retried call whose first attempt committed).
         if exc.status != 409:
             raise
-        current = client.get_deployment(dep["id"])
+        current = client.get_object("deployments", dep["id"])
         if current.get("archived_at"):
             raise
         return current
@@ -904,7 +904,7 @@ def _toggle(call: Callable[[str], JSON], client: QoderClient, dep: JSON) -> JSON
 
 def _archive_quietly(client: QoderClient, id_: str) -> None:
     with contextlib.suppress(QoderError):
-        client.archive_deployment(id_)
+        client.post_action("deployments", id_, "archive")
 
 
 def _get_fresh(client: QoderClient, id_: str, prior: Mapping[str, Any]) -> JSON | None:
@@ -919,7 +919,7 @@ def _get_fresh(client: QoderClient, id_: str, prior: Mapping[str, Any]) -> JSON 
     dep: JSON | None = None
     for attempt in range(STALE_READ_RETRIES):
         try:
-            dep = client.get_deployment(id_)
+            dep = client.get_object("deployments", id_)
         except QoderAPIError as exc:
             if exc.status != 404 or not known:
                 if exc.status == 404:

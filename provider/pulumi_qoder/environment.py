@@ -377,7 +377,7 @@ class EnvironmentProvider(BaseProvider):
             env = objects.adopt(client, COLLECTION, inputs["adopt_id"])
             patch = update_patch(environment_to_inputs(env, inputs), inputs)
             if patch:
-                env = objects.update(client, COLLECTION, env["id"], patch)
+                env = client.update_object(COLLECTION, env["id"], patch)
         else:
             env = objects.create_once(client, COLLECTION, create_body(inputs))
         return CreateResult(env["id"], environment_to_outputs(env, environment_to_inputs(env, inputs)))
@@ -395,7 +395,7 @@ class EnvironmentProvider(BaseProvider):
         client = self.client()
         patch = update_patch(old, new)
         env = (
-            objects.update(client, COLLECTION, id_, patch)
+            client.update_object(COLLECTION, id_, patch)
             if patch
             else objects.get_or_none(client, COLLECTION, id_)
         )
