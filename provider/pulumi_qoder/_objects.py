@@ -30,9 +30,9 @@ __all__ = [
     "create_once",
     "delete",
     "get_or_none",
+    "idempotency_key",
     "keep_adopt_id",
     "metadata_patch",
-    "object_key",
     "unexpected_keys",
     "user_metadata",
 ]
@@ -98,12 +98,17 @@ def user_metadata(server: Mapping[str, Any]) -> dict[str, str] | None:
     return meta or None
 
 
-def object_key(collection: str, body: Mapping[str, Any], after: str | None = None) -> str:
-    """An ``Idempotency-Key`` derived from the collection and the canonical create body: the next
-    ``up`` after a crash mid-create sends the same key and gets the object created the first
-    time instead of a twin. ``after`` (an id the plain key replays but that is archived or gone)
-    derives the next key, so destroy-then-up within the key's 24 hours creates anew."""
-    material = collection + "|" + json.dumps(body, sort_keys=True, separators=(",", ":"))
+def idempotency_key(body: Mapping[str, Any], after: str | None = None, *, scope: str = "") -> str:
+    """An ``Idempotency-Key`` derived from the canonical create body (and ``scope``, the collection):
+    the next ``up`` after a crash mid-create sends the same key and gets the object created the
+    first time instead of a twin. ``after`` (an id the plain key replays but that is archived or
+    gone) derives the next key, so destroy-then-up within the key's 24 hours creates anew.
+
+    The bytes hashed must never change: a create interrupted before an upgrade is replayed after it.
+    """
+    material = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    if scope:
+        material = scope + "|" + material
     if after:
         material += "|after:" + after
     return "pulumi-qoder-" + hashlib.sha256(material.encode()).hexdigest()[:40]
@@ -123,9 +128,9 @@ def _gone(obj: JSON | None) -> bool:
     return obj is None or bool(obj.get("archived_at")) or obj.get("archived") is True
 
 
-def create_once(client: QoderClient, collection: str, body: JSON) -> JSON:
-    """``POST /{collection}`` exactly once per logical object (see :func:`object_key`)."""
-    key = object_key(collection, body)
+def create_once(client: QoderClient, collection: str, body: JSON, *, key_scope: str) -> JSON:
+    """``POST /{collection}`` exactly once per logical object (see :func:`idempotency_key`)."""
+    key = idempotency_key(body, scope=key_scope)
     for _ in range(MAX_ARCHIVED_REPLAYS):
         obj, replayed = client.create_object(collection, body, idempotency_key=key)
         if replayed or _gone(obj):
@@ -134,8 +139,10 @@ def create_once(client: QoderClient, collection: str, body: JSON) -> JSON:
             obj = get_or_none(client, collection, obj["id"]) or {"id": obj["id"], "archived": True}
         if not _gone(obj):
             return obj
-        key = object_key(collection, body, after=str(obj["id"]))
-    raise QoderError(f"creating in {collection} kept replaying archived objects; retry after 24 h")
+        key = idempotency_key(body, after=str(obj["id"]), scope=key_scope)
+    raise QoderError(
+        f"creating in {collection} kept replaying archived objects (last {obj['id']}); retry after 24 h"
+    )
 
 
 def archive(client: QoderClient, collection: str, id_: str) -> None:

@@ -275,7 +275,7 @@ class AgentProvider(BaseProvider):
             if patch:
                 agent = client.update_object(COLLECTION, agent["id"], {"version": agent["version"], **patch})
         else:
-            agent = objects.create_once(client, COLLECTION, create_body(inputs))
+            agent = objects.create_once(client, COLLECTION, create_body(inputs), key_scope=COLLECTION)
         return CreateResult(agent["id"], agent_to_outputs(agent, agent_to_inputs(agent, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

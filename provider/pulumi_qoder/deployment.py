@@ -15,8 +15,6 @@ Property keys are the API's snake_case field names, so ``preview --diff`` prints
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.runtime import rpc
 
+from . import _objects as objects
 from . import schedule as cron
 from . import validators as v
 from ._base import (
@@ -39,6 +38,7 @@ from ._base import (
     seed_outputs,
     unwrap_secrets,
 )
+from ._objects import idempotency_key
 from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
@@ -67,6 +67,8 @@ __all__ = [
     "idempotency_key",
     "update_patch",
 ]
+
+COLLECTION = "deployments"
 
 # ------------------------------------------------------------------------------------------------
 # Typed arguments (the schema)
@@ -638,16 +640,6 @@ def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
     return patch
 
 
-def idempotency_key(body: Mapping[str, Any], after: str | None = None) -> str:
-    """A key derived from the canonical create body: a re-run after a crash sends the same key
-    and gets the deployment created the first time. ``after`` (the id of an archived deployment
-    the plain key replays) derives the next key, so destroy-then-up within 24 h creates anew."""
-    material = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    if after:
-        material += "|after:" + after
-    return "pulumi-qoder-" + hashlib.sha256(material.encode()).hexdigest()[:40]
-
-
 # ------------------------------------------------------------------------------------------------
 # wire -> state
 # ------------------------------------------------------------------------------------------------
@@ -779,7 +771,6 @@ def deployment_to_outputs(dep: Mapping[str, Any], inputs: Mapping[str, Any]) -> 
 # The provider
 # ------------------------------------------------------------------------------------------------
 
-MAX_ARCHIVED_REPLAYS = 5
 STALE_READ_RETRIES = 4
 STALE_READ_DELAY = 0.25
 
@@ -803,7 +794,9 @@ class DeploymentProvider(BaseProvider):
         client = self.client()
         if inputs.get("adopt_id"):
             return self._adopt(client, inputs["adopt_id"], inputs)
-        dep = _create_once(client, create_body(inputs))
+        # Deployment keys are unscoped (they predate the other resources); a create interrupted
+        # before an upgrade is replayed after it, so they must stay byte-identical.
+        dep = objects.create_once(client, COLLECTION, create_body(inputs), key_scope="")
         if inputs.get("desired_status") == "paused":
             try:
                 dep = _pause(client, dep)
@@ -817,14 +810,14 @@ class DeploymentProvider(BaseProvider):
 
     def _adopt(self, client: QoderClient, id_: str, inputs: dict[str, Any]) -> CreateResult:
         """Take over an existing deployment: read it, then patch it to the declared inputs."""
-        current = client.get_object("deployments", id_)
+        current = client.get_object(COLLECTION, id_)
         if current.get("archived_at"):
             raise QoderError(f"adopt_id: deployment {id_} is archived and cannot be managed")
         seen = deployment_to_inputs(current, inputs)
         dep = current
         patch = update_patch(seen, inputs)
         if patch:
-            dep = client.update_object("deployments", id_, patch)
+            dep = client.update_object(COLLECTION, id_, patch)
         wants = inputs.get("desired_status", "active")
         if wants == "paused" and dep.get("status") != "paused":
             dep = _pause(client, dep)
@@ -847,38 +840,24 @@ class DeploymentProvider(BaseProvider):
         dep: JSON | None = None
         patch = update_patch(old, new)
         if patch:
-            dep = client.update_object("deployments", id_, patch)
+            dep = client.update_object(COLLECTION, id_, patch)
         was, wants = old.get("desired_status", "active"), new.get("desired_status", "active")
         if wants == "paused" and was != "paused":
             dep = _pause(client, dep or {"id": id_})
         elif wants == "active" and was == "paused":
             dep = _unpause(client, dep or {"id": id_})
         if dep is None:
-            dep = client.get_object("deployments", id_)
+            dep = client.get_object(COLLECTION, id_)
         return UpdateResult(deployment_to_outputs(dep, deployment_to_inputs(dep, new)))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         try:
-            self.client().post_action("deployments", id_, "archive")
+            self.client().post_action(COLLECTION, id_, "archive")
         except QoderAPIError as exc:
             # Archive is the only removal. Already archived (409) or gone (404) is the goal state;
             # a retried archive whose first attempt committed also lands here.
             if exc.status not in (404, 409):
                 raise
-
-
-def _create_once(client: QoderClient, body: JSON) -> JSON:
-    key = idempotency_key(body)
-    for _ in range(MAX_ARCHIVED_REPLAYS):
-        dep, replayed = client.create_object("deployments", body, idempotency_key=key)
-        if replayed or dep.get("archived_at"):
-            # A replay answers with the original response; only a fresh read says whether that
-            # deployment was archived since (destroy, then up again within the key's 24 h).
-            dep = client.get_object("deployments", dep["id"])
-        if not dep.get("archived_at"):
-            return dep
-        key = idempotency_key(body, after=dep["id"])
-    raise QoderError(f"create kept replaying archived deployments (last {dep['id']}); retry after 24 h")
 
 
 def _pause(client: QoderClient, dep: JSON) -> JSON:
@@ -891,12 +870,12 @@ def _unpause(client: QoderClient, dep: JSON) -> JSON:
 
 def _toggle(action: str, client: QoderClient, dep: JSON) -> JSON:
     try:
-        return client.post_action("deployments", dep["id"], action)
+        return client.post_action(COLLECTION, dep["id"], action)
     except QoderAPIError as exc:
         # 409: already in the wanted state (or a retried call whose first attempt committed).
         if exc.status != 409:
             raise
-        current = client.get_object("deployments", dep["id"])
+        current = client.get_object(COLLECTION, dep["id"])
         if current.get("archived_at"):
             raise
         return current
@@ -904,7 +883,7 @@ def _toggle(action: str, client: QoderClient, dep: JSON) -> JSON:
 
 def _archive_quietly(client: QoderClient, id_: str) -> None:
     with contextlib.suppress(QoderError):
-        client.post_action("deployments", id_, "archive")
+        client.post_action(COLLECTION, id_, "archive")
 
 
 def _get_fresh(client: QoderClient, id_: str, prior: Mapping[str, Any]) -> JSON | None:
@@ -919,7 +898,7 @@ def _get_fresh(client: QoderClient, id_: str, prior: Mapping[str, Any]) -> JSON 
     dep: JSON | None = None
     for attempt in range(STALE_READ_RETRIES):
         try:
-            dep = client.get_object("deployments", id_)
+            dep = client.get_object(COLLECTION, id_)
         except QoderAPIError as exc:
             if exc.status != 404 or not known:
                 if exc.status == 404:

@@ -379,7 +379,7 @@ class EnvironmentProvider(BaseProvider):
             if patch:
                 env = client.update_object(COLLECTION, env["id"], patch)
         else:
-            env = objects.create_once(client, COLLECTION, create_body(inputs))
+            env = objects.create_once(client, COLLECTION, create_body(inputs), key_scope=COLLECTION)
         return CreateResult(env["id"], environment_to_outputs(env, environment_to_inputs(env, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

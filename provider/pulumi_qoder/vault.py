@@ -279,7 +279,7 @@ class VaultProvider(BaseProvider):
                     "updated; make the program match it, or drop adopt_id to create a new vault"
                 )
         else:
-            vault = objects.create_once(client, COLLECTION, create_body(inputs))
+            vault = objects.create_once(client, COLLECTION, create_body(inputs), key_scope=COLLECTION)
         return CreateResult(vault["id"], vault_to_outputs(vault, vault_to_inputs(vault, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
