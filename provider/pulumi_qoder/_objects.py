@@ -1,10 +1,10 @@
-"""Shared pieces of the Agent, Environment and Vault resources: the REST calls on their
-collections, idempotent create, tolerant removal, the metadata rules and patch, and the
-constructor's args-to-props step.
+"""What every Qoder resource shares: the REST calls on its collection, idempotent create,
+tolerant removal, adoption, the metadata rules and patch, the constructor's args-to-props step,
+and :class:`ObjectProvider`, the one lifecycle (check, diff, create, read, update, delete).
 
-Everything here is generic over the collection (``agents``, ``environments``, ``vaults``) and
-builds on ``client.QoderClient.request`` and ``_base``; nothing is specific to one resource.
-Candidates to move into ``client.py`` / ``_base.py`` once their owners agree.
+Everything here is generic over the collection (``agents``, ``environments``, ``vaults``,
+``deployments``); a resource module supplies its spec (args, ``check_inputs``, pure mappings)
+and a provider subclass naming them, overriding a hook only for a genuine API quirk.
 """
 
 from __future__ import annotations
@@ -12,16 +12,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
+
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import validators as v
-from ._base import Failures, args_to_props, is_unknown, seed_outputs
+from ._base import BaseProvider, Failures, args_to_props, is_unknown, seed_outputs
 from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
 __all__ = [
     "ADOPT_KEY",
     "METADATA_RULES",
+    "ObjectProvider",
     "adopt",
     "archive",
     "check_adopt_id",
@@ -196,3 +199,112 @@ def unexpected_keys(
             f.add(key, "is an output and cannot be set")
         elif key not in input_keys:
             f.add(key, f"is not a property of this resource (expected one of {', '.join(input_keys)})")
+
+
+class ObjectProvider(BaseProvider):
+    """The lifecycle of one Qoder object, driven by class-level hooks.
+
+    A subclass names its collection and kind and plugs in its spec's pure functions; the
+    methods below are the API quirks a subclass may override. Stateless (see ``BaseProvider``):
+    pickled by reference as the subclass, so keep subclasses at their module and name.
+    """
+
+    collection: ClassVar[str]  # the API path, e.g. "agents"
+    kind: ClassVar[str]  # the object in messages, e.g. "agent"
+    input_keys: ClassVar[tuple[str, ...]]
+    key_scope: ClassVar[str | None] = None  # idempotency key scope; None: the collection
+    delete_before_replace: ClassVar[bool] = False
+
+    @staticmethod
+    def check_inputs(news: Mapping[str, Any], /) -> tuple[dict[str, Any], list[Any]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def create_body(inputs: Mapping[str, Any], /) -> JSON:
+        raise NotImplementedError
+
+    @staticmethod
+    def update_patch(old: Mapping[str, Any], new: Mapping[str, Any], /) -> JSON:
+        raise NotImplementedError  # a kind without an update endpoint overrides converge/apply
+
+    @staticmethod
+    def to_inputs(obj: Mapping[str, Any], prior: Mapping[str, Any], /) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @staticmethod
+    def to_outputs(obj: Mapping[str, Any], inputs: Mapping[str, Any], /) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- hooks ----------------------------------------------------------------------------------
+
+    def update_body(self, patch: JSON, current: Mapping[str, Any]) -> JSON:
+        """The update request for ``patch``, computed against ``current`` (server object or state)."""
+        return patch
+
+    def converge(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        """Adopt: bring the existing ``obj`` to ``inputs`` (one update, or none when it matches)."""
+        patch = self.update_patch(self.to_inputs(obj, inputs), inputs)
+        if patch:
+            obj = client.update_object(self.collection, obj["id"], self.update_body(patch, obj))
+        return obj
+
+    def created(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        """What remains to do after a create (nothing by default)."""
+        return obj
+
+    def apply(
+        self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
+    ) -> JSON | None:
+        """Write the change from ``old`` to ``new`` inputs; ``None`` when nothing was written."""
+        patch = self.update_patch(old, new)
+        if not patch:
+            return None
+        return client.update_object(self.collection, id_, self.update_body(patch, olds))
+
+    def remove(self, client: QoderClient, id_: str) -> None:
+        archive(client, self.collection, id_)
+
+    # -- the lifecycle --------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, failures = self.check_inputs(news)
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        # DIFF_UNKNOWN: the engine diffs old against new *inputs* property by property, so
+        # `preview --diff` shows paths, ignore_changes and replace_on_changes work, server-managed
+        # outputs never diff, and no API call is made.
+        return DiffResult(changes=None, delete_before_replace=self.delete_before_replace)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs, _ = self.check_inputs(props)
+        client = self.client()
+        if inputs.get(ADOPT_KEY):
+            # Take over an existing object instead of creating a twin.
+            obj = self.converge(client, adopt(client, self.collection, inputs[ADOPT_KEY]), inputs)
+        else:
+            scope = self.collection if self.key_scope is None else self.key_scope
+            obj = create_once(client, self.collection, self.create_body(inputs), key_scope=scope)
+            obj = self.created(client, obj, inputs)
+        return CreateResult(obj["id"], self.to_outputs(obj, self.to_inputs(obj, inputs)))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        obj = get_or_none(self.client(), self.collection, id_)
+        if obj is None or obj.get("archived_at"):
+            return ReadResult("", {})
+        inputs = self.to_inputs(obj, props)
+        return ReadResult(id_, self.to_outputs(obj, inputs), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old, _ = self.check_inputs({k: x for k, x in olds.items() if k in self.input_keys})
+        new, _ = self.check_inputs(news)
+        client = self.client()
+        obj = self.apply(client, id_, olds, old, new)
+        if obj is None:
+            obj = get_or_none(client, self.collection, id_)
+            if obj is None:
+                raise QoderError(f"{self.kind} {id_} no longer exists; run `pulumi refresh`")
+        return UpdateResult(self.to_outputs(obj, self.to_inputs(obj, new)))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        self.remove(self.client(), id_)

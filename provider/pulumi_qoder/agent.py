@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import _objects as objects
 from . import validators as v
-from ._base import PROVIDER_KEY, BaseProvider, Failures, is_unknown, normalize_numbers, unwrap_secrets
-from .client import JSON
+from ._base import PROVIDER_KEY, Failures, is_unknown, normalize_numbers, unwrap_secrets
+from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
 __all__ = [
@@ -252,65 +251,34 @@ def agent_to_outputs(agent: Mapping[str, Any], inputs: Mapping[str, Any]) -> dic
 # ------------------------------------------------------------------------------------------------
 
 
-class AgentProvider(BaseProvider):
-    """Lifecycle of an agent. Stateless: safe to pickle by reference and share across threads."""
+class AgentProvider(objects.ObjectProvider):
+    """Lifecycle of an agent: every update carries the version it was computed against."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
+    collection, kind, input_keys = COLLECTION, "agent", INPUT_KEYS
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    update_patch = staticmethod(update_patch)
+    to_inputs = staticmethod(agent_to_inputs)
+    to_outputs = staticmethod(agent_to_outputs)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        # DIFF_UNKNOWN: the engine diffs old against new inputs property by property (readable
-        # `preview --diff`, working ignore_changes); `version` is an output and never diffs.
-        return DiffResult(changes=None)
+    def update_body(self, patch: JSON, current: Mapping[str, Any]) -> JSON:
+        # Optimistic concurrency: the service answers 409 when the agent moved on meanwhile.
+        return {"version": normalize_numbers(current.get("version")), **patch}
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs, _ = check_inputs(props)
-        client = self.client()
-        if inputs.get("adopt_id"):
-            # Take over an existing agent: converge it to the inputs (one versioned update, or
-            # nothing when it already matches) instead of creating a twin.
-            agent = objects.adopt(client, COLLECTION, inputs["adopt_id"])
-            patch = update_patch(agent_to_inputs(agent, inputs), inputs)
-            if patch:
-                agent = client.update_object(COLLECTION, agent["id"], {"version": agent["version"], **patch})
-        else:
-            agent = objects.create_once(client, COLLECTION, create_body(inputs), key_scope=COLLECTION)
-        return CreateResult(agent["id"], agent_to_outputs(agent, agent_to_inputs(agent, inputs)))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        agent = objects.get_or_none(self.client(), COLLECTION, id_)
-        if agent is None or agent.get("archived_at"):
-            return ReadResult("", {})
-        inputs = agent_to_inputs(agent, props)
-        return ReadResult(id_, agent_to_outputs(agent, inputs), inputs)
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
-        new, _ = check_inputs(news)
-        client = self.client()
-        patch = update_patch(old, new)
-        if not patch:
-            agent = objects.get_or_none(client, COLLECTION, id_)
-            if agent is None:
-                raise QoderError(f"agent {id_} no longer exists; run `pulumi refresh`")
-        else:
-            version = normalize_numbers(olds.get("version"))
-            try:
-                agent = client.update_object(COLLECTION, id_, {"version": version, **patch})
-            except QoderAPIError as exc:
-                if exc.is_conflict:
-                    raise QoderError(
-                        f"agent {id_} was changed outside this stack: the update was computed "
-                        f"against version {version}, which is no longer current. Run `pulumi "
-                        f"refresh` to take in the service's version, review, then `pulumi up`. ({exc})"
-                    ) from exc
-                raise
-        return UpdateResult(agent_to_outputs(agent, agent_to_inputs(agent, new)))
-
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        # Agents have no DELETE; archive is the only removal (and is irreversible).
-        objects.archive(self.client(), COLLECTION, id_)
+    def apply(
+        self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
+    ) -> JSON | None:
+        try:
+            return super().apply(client, id_, olds, old, new)
+        except QoderAPIError as exc:
+            if exc.is_conflict:
+                version = normalize_numbers(olds.get("version"))
+                raise QoderError(
+                    f"agent {id_} was changed outside this stack: the update was computed "
+                    f"against version {version}, which is no longer current. Run `pulumi "
+                    f"refresh` to take in the service's version, review, then `pulumi up`. ({exc})"
+                ) from exc
+            raise
 
 
 # ------------------------------------------------------------------------------------------------

@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import _objects as objects
 from . import validators as v
 from ._base import (
     PROVIDER_KEY,
-    BaseProvider,
     Failures,
     contains_unknown,
     is_unknown,
@@ -33,7 +31,6 @@ from ._base import (
     unwrap_secrets,
 )
 from .client import JSON
-from .errors import QoderError
 
 __all__ = [
     "Environment",
@@ -358,53 +355,15 @@ def environment_to_outputs(env: Mapping[str, Any], inputs: Mapping[str, Any]) ->
 # ------------------------------------------------------------------------------------------------
 
 
-class EnvironmentProvider(BaseProvider):
-    """Lifecycle of an environment. Stateless: safe to pickle by reference."""
+class EnvironmentProvider(objects.ObjectProvider):
+    """Lifecycle of an environment; destroy archives it (why not DELETE: module docstring)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
-
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        # DIFF_UNKNOWN: the engine diffs inputs property by property (config.networking.type...).
-        return DiffResult(changes=None)
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs, _ = check_inputs(props)
-        client = self.client()
-        if inputs.get("adopt_id"):
-            # Take over an existing environment, converging it to the inputs.
-            env = objects.adopt(client, COLLECTION, inputs["adopt_id"])
-            patch = update_patch(environment_to_inputs(env, inputs), inputs)
-            if patch:
-                env = client.update_object(COLLECTION, env["id"], patch)
-        else:
-            env = objects.create_once(client, COLLECTION, create_body(inputs), key_scope=COLLECTION)
-        return CreateResult(env["id"], environment_to_outputs(env, environment_to_inputs(env, inputs)))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        env = objects.get_or_none(self.client(), COLLECTION, id_)
-        if env is None or env.get("archived_at"):
-            return ReadResult("", {})
-        inputs = environment_to_inputs(env, props)
-        return ReadResult(id_, environment_to_outputs(env, inputs), inputs)
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
-        new, _ = check_inputs(news)
-        client = self.client()
-        patch = update_patch(old, new)
-        env = (
-            client.update_object(COLLECTION, id_, patch)
-            if patch
-            else objects.get_or_none(client, COLLECTION, id_)
-        )
-        if env is None:
-            raise QoderError(f"environment {id_} no longer exists; run `pulumi refresh`")
-        return UpdateResult(environment_to_outputs(env, environment_to_inputs(env, new)))
-
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        objects.archive(self.client(), COLLECTION, id_)  # why archive, not DELETE: module docstring
+    collection, kind, input_keys = COLLECTION, "environment", INPUT_KEYS
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    update_patch = staticmethod(update_patch)
+    to_inputs = staticmethod(environment_to_inputs)
+    to_outputs = staticmethod(environment_to_outputs)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import _objects as objects
 from . import validators as v
-from ._base import PROVIDER_KEY, BaseProvider, Failures, is_unknown, normalize_numbers, unwrap_secrets
-from .client import JSON
+from ._base import PROVIDER_KEY, Failures, is_unknown, normalize_numbers, unwrap_secrets
+from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
 __all__ = [
@@ -254,59 +253,40 @@ def vault_to_outputs(vault: Mapping[str, Any], inputs: Mapping[str, Any]) -> dic
 # ------------------------------------------------------------------------------------------------
 
 
-class VaultProvider(BaseProvider):
-    """Lifecycle of a vault: create, read, delete. Stateless: safe to pickle by reference."""
+class VaultProvider(objects.ObjectProvider):
+    """Lifecycle of a vault. The API has no vault update: adopting refuses a vault that differs,
+    an in-place update refuses real changes, and destroy deletes (archives where not allowed)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
+    collection, kind, input_keys = COLLECTION, "vault", INPUT_KEYS
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    to_inputs = staticmethod(vault_to_inputs)
+    to_outputs = staticmethod(vault_to_outputs)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        # DIFF_UNKNOWN: the engine diffs inputs itself and, with the constructor's
-        # replace_on_changes, plans a replacement for any change of a real input.
-        return DiffResult(changes=None)
+    def converge(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        found = vault_to_inputs(obj, inputs)
+        differs = [k for k in REPLACE_ON_CHANGES if found.get(k) != inputs.get(k)]
+        if differs:
+            raise QoderError(
+                f"adopt_id: vault {obj['id']} differs in {', '.join(differs)} and vaults cannot be "
+                "updated; make the program match it, or drop adopt_id to create a new vault"
+            )
+        return obj
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs, _ = check_inputs(props)
-        client = self.client()
-        if inputs.get("adopt_id"):
-            vault = objects.adopt(client, COLLECTION, inputs["adopt_id"])
-            found = vault_to_inputs(vault, inputs)
-            differs = [k for k in REPLACE_ON_CHANGES if found.get(k) != inputs.get(k)]
-            if differs:
-                raise QoderError(
-                    f"adopt_id: vault {vault['id']} differs in {', '.join(differs)} and vaults cannot be "
-                    "updated; make the program match it, or drop adopt_id to create a new vault"
-                )
-        else:
-            vault = objects.create_once(client, COLLECTION, create_body(inputs), key_scope=COLLECTION)
-        return CreateResult(vault["id"], vault_to_outputs(vault, vault_to_inputs(vault, inputs)))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        vault = objects.get_or_none(self.client(), COLLECTION, id_)
-        if vault is None or vault.get("archived_at"):
-            return ReadResult("", {})
-        inputs = vault_to_inputs(vault, props)
-        return ReadResult(id_, vault_to_outputs(vault, inputs), inputs)
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def apply(
+        self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
+    ) -> JSON | None:
         # Reached only when nothing but the provider itself changed (a package upgrade), or when
         # a user's ignore_changes/replace_on_changes override hid a real change from the plan.
-        old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
-        new, _ = check_inputs(news)
         changed = sorted(k for k in REPLACE_ON_CHANGES if old.get(k) != new.get(k))
         if changed:
             raise QoderError(
                 f"vault {id_}: {', '.join(changed)} cannot change in place (the Qoder API has no "
                 "vault update); remove the option that prevents the replacement"
             )
-        vault = objects.get_or_none(self.client(), COLLECTION, id_)
-        if vault is None:
-            raise QoderError(f"vault {id_} no longer exists; run `pulumi refresh`")
-        return UpdateResult(vault_to_outputs(vault, vault_to_inputs(vault, new)))
+        return None
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        client = self.client()
+    def remove(self, client: QoderClient, id_: str) -> None:
         try:
             objects.delete(client, COLLECTION, id_)
         except QoderAPIError as exc:
