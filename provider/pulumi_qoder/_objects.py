@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import validators as v
-from ._base import BaseProvider, Failures, args_to_props, is_unknown, seed_outputs
+from ._base import BaseProvider, Failures, args_to_props, is_unknown, seed_outputs, unwrap_secrets
 from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
@@ -32,6 +33,7 @@ __all__ = [
     "collect_props",
     "create_once",
     "delete",
+    "get_fresh",
     "get_or_none",
     "idempotency_key",
     "keep_adopt_id",
@@ -43,6 +45,9 @@ __all__ = [
 # Same limits as deployment metadata (section 4): 16 keys, key <= 64, value <= 512 characters.
 METADATA_RULES = {"max_keys": 16, "max_key_len": 64, "max_value_len": 512}
 MAX_ARCHIVED_REPLAYS = 5
+# A read right after our own write may briefly see a stale replica: retried after 0.25, 0.5, 1 s.
+STALE_READ_RETRIES = 4
+STALE_READ_DELAY = 0.25
 # Input naming an existing object to take over at create. Why not ``ResourceOptions(import_=)``:
 # the engine's import step calls Read without any properties, and the dynamic provider server
 # cannot even find the provider then (KeyError '__provider', pulumi/pulumi#16175; proven by
@@ -125,6 +130,32 @@ def get_or_none(client: QoderClient, collection: str, id_: str) -> JSON | None:
         if exc.is_not_found:
             return None
         raise
+
+
+def get_fresh(
+    client: QoderClient,
+    collection: str,
+    id_: str,
+    prior: Mapping[str, Any],
+    looks_stale: Callable[[JSON, Mapping[str, Any]], bool],
+) -> JSON | None:
+    """GET, tolerating a briefly stale replica right after our own write.
+
+    With an ``updated_at`` in ``prior`` (the state), an answer is suspect when ``looks_stale``
+    says so, and a 404 is suspect too (a just-created object). Suspect answers are retried a
+    few times with backoff, then believed (it was a real out-of-band change).
+    """
+    obj: JSON | None = None
+    for attempt in range(STALE_READ_RETRIES):
+        obj = get_or_none(client, collection, id_)
+        if not prior.get("updated_at"):
+            return obj
+        # Archived is terminal: no replica is staler than an archived answer.
+        if obj is not None and (obj.get("archived_at") or not looks_stale(obj, prior)):
+            return obj
+        if attempt < STALE_READ_RETRIES - 1:
+            time.sleep(STALE_READ_DELAY * 2**attempt)
+    return obj
 
 
 def _gone(obj: JSON | None) -> bool:
@@ -212,6 +243,8 @@ class ObjectProvider(BaseProvider):
     collection: ClassVar[str]  # the API path, e.g. "agents"
     kind: ClassVar[str]  # the object in messages, e.g. "agent"
     input_keys: ClassVar[tuple[str, ...]]
+    # What a read right after our own write must show (see get_fresh); None: the input keys.
+    written_keys: ClassVar[tuple[str, ...] | None] = None
     key_scope: ClassVar[str | None] = None  # idempotency key scope; None: the collection
     delete_before_replace: ClassVar[bool] = False
 
@@ -264,6 +297,15 @@ class ObjectProvider(BaseProvider):
     def remove(self, client: QoderClient, id_: str) -> None:
         archive(client, self.collection, id_)
 
+    def looks_stale(self, obj: JSON, prior: Mapping[str, Any]) -> bool:
+        """Older than the state, or (timestamps have one-second precision, so a write and a stale
+        read can share one) as old yet different in what we wrote."""
+        seen, known = str(obj.get("updated_at") or ""), str(prior.get("updated_at") or "")
+        if seen != known:
+            return seen < known
+        now = self.to_outputs(obj, self.to_inputs(obj, prior))
+        return any(now.get(k) != prior.get(k) for k in self.written_keys or self.input_keys)
+
     # -- the lifecycle --------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -289,10 +331,11 @@ class ObjectProvider(BaseProvider):
         return CreateResult(obj["id"], self.to_outputs(obj, self.to_inputs(obj, inputs)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        obj = get_or_none(self.client(), self.collection, id_)
+        prior = unwrap_secrets(props)
+        obj = get_fresh(self.client(), self.collection, id_, prior, self.looks_stale)
         if obj is None or obj.get("archived_at"):
             return ReadResult("", {})
-        inputs = self.to_inputs(obj, props)
+        inputs = self.to_inputs(obj, prior)
         return ReadResult(id_, self.to_outputs(obj, inputs), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

@@ -265,6 +265,14 @@ class AgentProvider(objects.ObjectProvider):
         # Optimistic concurrency: the service answers 409 when the agent moved on meanwhile.
         return {"version": normalize_numbers(current.get("version")), **patch}
 
+    def looks_stale(self, obj: JSON, prior: Mapping[str, Any]) -> bool:
+        # Every write increments the version: a higher one is news (an edit elsewhere, believed at
+        # once), a lower one a stale replica; only an equal one needs the generic comparison.
+        seen, known = normalize_numbers(obj.get("version")), normalize_numbers(prior.get("version"))
+        if isinstance(seen, int) and isinstance(known, int) and seen != known:
+            return seen < known
+        return super().looks_stale(obj, prior)
+
     def apply(
         self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
     ) -> JSON | None:

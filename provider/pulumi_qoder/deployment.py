@@ -15,13 +15,11 @@ Property keys are the API's snake_case field names, so ``preview --diff`` prints
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.runtime import rpc
 
 from . import _objects as objects
@@ -29,7 +27,6 @@ from . import schedule as cron
 from . import validators as v
 from ._base import (
     PROVIDER_KEY,
-    BaseProvider,
     Failures,
     args_to_props,
     contains_unknown,
@@ -771,157 +768,69 @@ def deployment_to_outputs(dep: Mapping[str, Any], inputs: Mapping[str, Any]) -> 
 # The provider
 # ------------------------------------------------------------------------------------------------
 
-STALE_READ_RETRIES = 4
-STALE_READ_DELAY = 0.25
 
+class DeploymentProvider(objects.ObjectProvider):
+    """Lifecycle of a deployment. Destroy archives (the API has no delete); a replacement archives
+    first (names are unique among live deployments); ``desired_status`` is applied by pause and
+    unpause after any patch."""
 
-class DeploymentProvider(BaseProvider):
-    """Lifecycle of a deployment. Stateless: safe to pickle by reference and share across threads."""
+    collection, kind, input_keys = COLLECTION, "deployment", INPUT_KEYS
+    # desired_status is an intent: a read right after our write shows the observed status.
+    written_keys = (*tuple(k for k in INPUT_KEYS if k != "desired_status"), "status")
+    # Unscoped keys predate the other resources; a create interrupted before an upgrade is
+    # replayed after it, so they must stay byte-identical.
+    key_scope = ""
+    delete_before_replace = True
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    update_patch = staticmethod(update_patch)
+    to_inputs = staticmethod(deployment_to_inputs)
+    to_outputs = staticmethod(deployment_to_outputs)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
-
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        # DIFF_UNKNOWN: the engine diffs old against new *inputs* property by property, so
-        # `preview --diff` shows paths like schedule.expression, ignore_changes and
-        # replace_on_changes work, server-managed outputs never diff, and no API call is made.
-        # A replacement archives first: names are unique among live deployments.
-        return DiffResult(changes=None, delete_before_replace=True)
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs, _ = check_inputs(props)
-        client = self.client()
-        if inputs.get("adopt_id"):
-            return self._adopt(client, inputs["adopt_id"], inputs)
-        # Deployment keys are unscoped (they predate the other resources); a create interrupted
-        # before an upgrade is replayed after it, so they must stay byte-identical.
-        dep = objects.create_once(client, COLLECTION, create_body(inputs), key_scope="")
-        if inputs.get("desired_status") == "paused":
-            try:
-                dep = _pause(client, dep)
-            except QoderError as exc:
-                # Create must be all or nothing: the engine will not record a failed create.
-                _archive_quietly(client, dep["id"])
-                raise QoderError(
-                    f"deployment {dep['id']} was created but could not be paused: {exc}"
-                ) from exc
-        return CreateResult(dep["id"], deployment_to_outputs(dep, deployment_to_inputs(dep, inputs)))
-
-    def _adopt(self, client: QoderClient, id_: str, inputs: dict[str, Any]) -> CreateResult:
-        """Take over an existing deployment: read it, then patch it to the declared inputs."""
-        current = client.get_object(COLLECTION, id_)
-        if current.get("archived_at"):
-            raise QoderError(f"adopt_id: deployment {id_} is archived and cannot be managed")
-        seen = deployment_to_inputs(current, inputs)
-        dep = current
-        patch = update_patch(seen, inputs)
-        if patch:
-            dep = client.update_object(COLLECTION, id_, patch)
-        wants = inputs.get("desired_status", "active")
-        if wants == "paused" and dep.get("status") != "paused":
-            dep = _pause(client, dep)
-        elif wants == "active" and seen["desired_status"] == "paused":
-            dep = _unpause(client, dep)
-        return CreateResult(id_, deployment_to_outputs(dep, deployment_to_inputs(dep, inputs)))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        prior = unwrap_secrets(props)
-        dep = _get_fresh(self.client(), id_, prior)
-        if dep is None or dep.get("archived_at"):
-            return ReadResult("", {})
-        inputs = deployment_to_inputs(dep, prior)
-        return ReadResult(id_, deployment_to_outputs(dep, inputs), inputs)
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        old, _ = check_inputs({k: x for k, x in olds.items() if k in INPUT_KEYS})
-        new, _ = check_inputs(news)
-        client = self.client()
-        dep: JSON | None = None
-        patch = update_patch(old, new)
-        if patch:
-            dep = client.update_object(COLLECTION, id_, patch)
-        was, wants = old.get("desired_status", "active"), new.get("desired_status", "active")
-        if wants == "paused" and was != "paused":
-            dep = _pause(client, dep or {"id": id_})
-        elif wants == "active" and was == "paused":
-            dep = _unpause(client, dep or {"id": id_})
-        if dep is None:
-            dep = client.get_object(COLLECTION, id_)
-        return UpdateResult(deployment_to_outputs(dep, deployment_to_inputs(dep, new)))
-
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def created(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        if inputs.get("desired_status") != "paused":
+            return obj
         try:
-            self.client().post_action(COLLECTION, id_, "archive")
-        except QoderAPIError as exc:
-            # Archive is the only removal. Already archived (409) or gone (404) is the goal state;
-            # a retried archive whose first attempt committed also lands here.
-            if exc.status not in (404, 409):
-                raise
+            return _toggle(client, obj["id"], "pause")
+        except QoderError as exc:
+            # Create must be all or nothing: the engine will not record a failed create.
+            with contextlib.suppress(QoderError):
+                objects.archive(client, COLLECTION, obj["id"])
+            raise QoderError(f"deployment {obj['id']} was created but could not be paused: {exc}") from exc
+
+    def converge(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        was = deployment_to_inputs(obj, inputs)["desired_status"]
+        dep = super().converge(client, obj, inputs)
+        return _set_status(client, dep["id"], was, inputs.get("desired_status", "active")) or dep
+
+    def apply(
+        self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
+    ) -> JSON | None:
+        dep = super().apply(client, id_, olds, old, new)
+        was, wants = old.get("desired_status", "active"), new.get("desired_status", "active")
+        return _set_status(client, id_, was, wants) or dep
 
 
-def _pause(client: QoderClient, dep: JSON) -> JSON:
-    return _toggle("pause", client, dep)
+def _set_status(client: QoderClient, id_: str, was: str, wants: str) -> JSON | None:
+    """Pause or unpause when the intent changed; the deployment after it, or None if unchanged."""
+    if wants == "paused" and was != "paused":
+        return _toggle(client, id_, "pause")
+    if wants == "active" and was == "paused":
+        return _toggle(client, id_, "unpause")
+    return None
 
 
-def _unpause(client: QoderClient, dep: JSON) -> JSON:
-    return _toggle("unpause", client, dep)
-
-
-def _toggle(action: str, client: QoderClient, dep: JSON) -> JSON:
+def _toggle(client: QoderClient, id_: str, action: str) -> JSON:
     try:
-        return client.post_action(COLLECTION, dep["id"], action)
+        return client.post_action(COLLECTION, id_, action)
     except QoderAPIError as exc:
         # 409: already in the wanted state (or a retried call whose first attempt committed).
         if exc.status != 409:
             raise
-        current = client.get_object(COLLECTION, dep["id"])
+        current = client.get_object(COLLECTION, id_)
         if current.get("archived_at"):
             raise
         return current
-
-
-def _archive_quietly(client: QoderClient, id_: str) -> None:
-    with contextlib.suppress(QoderError):
-        client.post_action(COLLECTION, id_, "archive")
-
-
-def _get_fresh(client: QoderClient, id_: str, prior: Mapping[str, Any]) -> JSON | None:
-    """GET, tolerating a briefly stale replica right after our own write.
-
-    An answer is suspect when it is older than the ``updated_at`` we stored, or (timestamps have
-    one-second precision, so a write and a stale read can share it) equally old yet different
-    from what we wrote. A 404 for a deployment we hold in state is suspect too. Suspect answers
-    are retried a few times with backoff, then believed (it was a real out-of-band change).
-    """
-    known = prior.get("updated_at")
-    dep: JSON | None = None
-    for attempt in range(STALE_READ_RETRIES):
-        try:
-            dep = client.get_object(COLLECTION, id_)
-        except QoderAPIError as exc:
-            if exc.status != 404 or not known:
-                if exc.status == 404:
-                    return None
-                raise
-            dep = None
-        else:
-            if not known or not _looks_stale(dep, prior):
-                return dep
-        if attempt < STALE_READ_RETRIES - 1:
-            time.sleep(STALE_READ_DELAY * 2**attempt)
-    return dep
-
-
-_WRITTEN_KEYS = (*tuple(k for k in INPUT_KEYS if k != "desired_status"), "status")
-
-
-def _looks_stale(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> bool:
-    seen, known = str(dep.get("updated_at") or ""), str(prior.get("updated_at") or "")
-    if seen != known:
-        return seen < known
-    now = deployment_to_outputs(dep, deployment_to_inputs(dep, prior))
-    return any(now.get(k) != prior.get(k) for k in _WRITTEN_KEYS)
 
 
 # ------------------------------------------------------------------------------------------------
