@@ -134,6 +134,23 @@ def test_outside_change_is_a_clear_version_conflict_until_refresh(
     agents.delete(created.id, after)
 
 
+def test_refresh_right_after_an_update_tolerates_a_stale_read(target: Target, agents: AgentProvider) -> None:
+    if target.emulator is None:
+        pytest.skip("fault injection needs the emulator")
+    inputs, _ = check_inputs(props(target))
+    created = agents.create(inputs)
+    new, _ = check_inputs(props(target, name=inputs["name"], system="Be brief."))
+    # The first GET after the update's write answers with the previous version (a lagging replica).
+    target.emulator.set_faults({"stale_reads": {"reads": 1, "count": 1, "methods": ["POST"]}})
+    updated = agents.update(created.id, created.outs or {}, new).outs or {}
+    assert updated["version"] == 2
+    target.emulator.clear_requests()
+    read = agents.read(created.id, updated)
+    assert read.inputs == new and (read.outs or {})["version"] == 2
+    assert api_calls(target.emulator) == [f"GET /agents/{created.id}"] * 2  # one stale answer, then fresh
+    agents.delete(created.id, updated)
+
+
 def test_import_by_id_reads_program_inputs_without_drift(target: Target, agents: AgentProvider) -> None:
     program = props(target, model={"id": "ultimate"})
     with target.api() as api:
