@@ -28,6 +28,7 @@ __all__ = [
     "contains_unknown",
     "is_unknown",
     "normalize_numbers",
+    "plain_news",
     "seed_outputs",
     "unwrap_secrets",
 ]
@@ -70,6 +71,15 @@ def normalize_numbers(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [normalize_numbers(v) for v in value]
     return value
+
+
+def plain_news(news: Mapping[str, Any]) -> dict[str, Any]:
+    """``check``'s new inputs as plain values: without the serialized provider, secrets
+    unwrapped (the engine keeps secretness per key), numbers normalized."""
+    plain: dict[str, Any] = normalize_numbers(
+        unwrap_secrets({k: x for k, x in news.items() if k != PROVIDER_KEY})
+    )
+    return plain
 
 
 def args_to_props(value: Any) -> Any:

@@ -42,7 +42,7 @@ __all__ = [
     "user_metadata",
 ]
 
-# Same limits as deployment metadata (section 4): 16 keys, key <= 64, value <= 512 characters.
+# User metadata limits of every object (section 4): 16 keys, key <= 64, value <= 512 characters.
 METADATA_RULES = {"max_keys": 16, "max_key_len": 64, "max_value_len": 512}
 MAX_ARCHIVED_REPLAYS = 5
 # A read right after our own write may briefly see a stale replica: retried after 0.25, 0.5, 1 s.

@@ -21,7 +21,7 @@ import pulumi
 
 from . import _objects as objects
 from . import validators as v
-from ._base import PROVIDER_KEY, Failures, is_unknown, normalize_numbers, unwrap_secrets
+from ._base import Failures, is_unknown, normalize_numbers, plain_news, unwrap_secrets
 from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
@@ -135,7 +135,7 @@ def _check_items(f: Failures, key: str, value: Any) -> Any:
 def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     """Validate ``news`` and return canonical inputs: secrets unwrapped, numbers as ints, empty
     strings, lists and maps left out (they mean the same as not setting the property)."""
-    news = normalize_numbers(unwrap_secrets({k: x for k, x in news.items() if k != PROVIDER_KEY}))
+    news = plain_news(news)
     f = Failures()
     objects.unexpected_keys(f, news, INPUT_KEYS, OUTPUT_KEYS)
     out: dict[str, Any] = {}

@@ -26,13 +26,11 @@ from . import _objects as objects
 from . import schedule as cron
 from . import validators as v
 from ._base import (
-    PROVIDER_KEY,
     Failures,
-    args_to_props,
     contains_unknown,
     is_unknown,
     normalize_numbers,
-    seed_outputs,
+    plain_news,
     unwrap_secrets,
 )
 from ._objects import idempotency_key
@@ -476,7 +474,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     secretness per key), numbers as ints, cron whitespace collapsed, empty lists/maps and API
     defaults left out, ``desired_status`` defaulted, ``schedule_summary`` computed.
     """
-    news = normalize_numbers(unwrap_secrets({k: x for k, x in news.items() if k != PROVIDER_KEY}))
+    news = plain_news(news)
     f = Failures()
     for key in news:
         if key in OUTPUT_KEYS:
@@ -534,10 +532,8 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
             f,
             "metadata",
             metadata,
-            max_keys=16,
-            max_key_len=64,
-            max_value_len=512,
             reserved={"cas_config": "is reserved: set execution settings with the cas_config input"},
+            **objects.METADATA_RULES,
         )
         and (is_unknown(metadata) or metadata)
     ):
@@ -551,9 +547,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     else:
         v.one_of(f, "desired_status", desired, ("active", "paused"))
         out["desired_status"] = desired
-    if news.get("adopt_id") is not None:
-        v.id_with_prefix(f, "adopt_id", news["adopt_id"], "dep_")
-        out["adopt_id"] = news["adopt_id"]
+    adopt_id = objects.check_adopt_id(f, news, "dep_")
+    if adopt_id is not None:
+        out["adopt_id"] = adopt_id
     out["schedule_summary"] = schedule_summary(out.get("schedule"))
     if "initial_events" in out and out["initial_events"] is None:
         del out["initial_events"]
@@ -625,9 +621,7 @@ def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
             patch[key] = new.get(key) or None
     if old.get("schedule") != new.get("schedule"):
         patch["schedule"] = _wire_schedule(new["schedule"]) if new.get("schedule") else None
-    old_meta, new_meta = old.get("metadata") or {}, new.get("metadata") or {}
-    meta: JSON = {k: None for k in old_meta if k not in new_meta}
-    meta.update({k: x for k, x in new_meta.items() if old_meta.get(k) != x})
+    meta = objects.metadata_patch(old.get("metadata"), new.get("metadata"))
     old_cas, new_cas = old.get("cas_config") or {}, new.get("cas_config") or {}
     changed = [k for k in CAS_DEFAULTS if old_cas.get(k) != new_cas.get(k)]
     if changed:
@@ -732,15 +726,14 @@ def deployment_to_inputs(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> di
         out["resources"] = resources
     if dep.get("vault_ids"):
         out["vault_ids"] = list(dep["vault_ids"])
-    metadata = {k: x for k, x in (dep.get("metadata") or {}).items() if k != "cas_config"}
+    metadata = objects.user_metadata(dep)
     if metadata:
         out["metadata"] = metadata
     cas = _cas_from_wire(dep.get("metadata") or {})
     if cas:
         out["cas_config"] = cas
     out["desired_status"] = _desired_status(dep, prior.get("desired_status") or "active")
-    if prior.get("adopt_id"):
-        out["adopt_id"] = prior["adopt_id"]
+    objects.keep_adopt_id(out, prior)
     out["schedule_summary"] = schedule_summary(out.get("schedule"))
     return out
 
@@ -839,12 +832,11 @@ def _toggle(client: QoderClient, id_: str, action: str) -> JSON:
 
 
 def _has_repository(resources: Any) -> bool:
+    """Whether ``resources`` (as props: typed args already plain dicts) may hold a token."""
     if not isinstance(resources, list | tuple):
         return resources is not None  # an Output: cannot look inside, so treat it as secret
     return any(
-        isinstance(r, GithubRepositoryResourceArgs)
-        or not isinstance(r, Mapping | FileResourceArgs | MemoryStoreResourceArgs)
-        or (isinstance(r, Mapping) and (r.get("type") == "github_repository" or "authorization_token" in r))
+        not isinstance(r, Mapping) or r.get("type") == "github_repository" or "authorization_token" in r
         for r in resources
     )
 
@@ -880,23 +872,12 @@ class Deployment(pulumi.dynamic.Resource, module="qoder", name="Deployment"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        unknown = set(kwargs) - set(INPUT_KEYS)
-        if unknown:
-            raise TypeError(
-                f"Deployment got unexpected argument(s) {', '.join(sorted(unknown))}; "
-                f"expected {', '.join(INPUT_KEYS)}"
-            )
-        props: dict[str, Any] = {}
-        if args is not None:
-            props.update({k: getattr(args, k) for k in INPUT_KEYS if getattr(args, k) is not None})
-        props.update({k: x for k, x in kwargs.items() if x is not None})
-        secret_resources = _has_repository(props.get("resources"))
-        props = args_to_props(props)
-        if secret_resources:
+        outputs = (*COMPUTED_INPUT_KEYS, *OUTPUT_KEYS)
+        props = objects.collect_props("Deployment", args, kwargs, INPUT_KEYS, outputs)
+        if _has_repository(props["resources"]):
             # Repository tokens are write-only secrets: the whole list is secret in inputs and,
             # because the engine re-marks outputs by key, in outputs too.
             props["resources"] = pulumi.Output.secret(props["resources"])
-        seed_outputs(props, (*COMPUTED_INPUT_KEYS, *OUTPUT_KEYS, *INPUT_KEYS))
         # Names are unique among live deployments: a replacement must archive the old one first.
         opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(delete_before_replace=True), opts)
         super().__init__(DeploymentProvider(), resource_name, props, opts)

@@ -155,21 +155,19 @@ def string_map(
 
 def cron_expression(f: Failures, path: str, value: Any) -> bool:
     """A 5-field cron expression as the API accepts it (rules in ``pulumi_qoder.schedule``)."""
-    if is_unknown(value):
-        return True
-    try:
-        cron.validate_expression(value)
-    except cron.ScheduleError as exc:
-        f.add(path, str(exc))
-        return False
-    return True
+    return _schedule_rule(f, path, value, cron.validate_expression)
 
 
 def iana_timezone(f: Failures, path: str, value: Any) -> bool:
+    return _schedule_rule(f, path, value, cron.validate_timezone)
+
+
+def _schedule_rule(f: Failures, path: str, value: Any, validate: Callable[[Any], object]) -> bool:
+    """``validate`` from ``pulumi_qoder.schedule``, its ``ScheduleError`` as the failure."""
     if is_unknown(value):
         return True
     try:
-        cron.validate_timezone(value)
+        validate(value)
     except cron.ScheduleError as exc:
         f.add(path, str(exc))
         return False
