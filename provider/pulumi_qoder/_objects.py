@@ -30,6 +30,7 @@ __all__ = [
     "archive",
     "check_adopt_id",
     "check_metadata",
+    "check_metadata_and_adopt_id",
     "collect_props",
     "create_once",
     "delete",
@@ -40,6 +41,7 @@ __all__ = [
     "metadata_patch",
     "unexpected_keys",
     "user_metadata",
+    "with_server_fields",
 ]
 
 # User metadata limits of every object (section 4): 16 keys, key <= 64, value <= 512 characters.
@@ -72,6 +74,27 @@ def check_adopt_id(f: Failures, news: Mapping[str, Any], prefix: str) -> str | N
         return None
     v.id_with_prefix(f, ADOPT_KEY, value, prefix)
     return str(value)
+
+
+def check_metadata_and_adopt_id(
+    f: Failures, news: Mapping[str, Any], out: dict[str, Any], prefix: str
+) -> None:
+    """The two inputs every object has, checked into ``out`` (left out when not set)."""
+    metadata = check_metadata(f, news.get("metadata"))
+    if metadata is not None:
+        out["metadata"] = metadata
+    adopt_id = check_adopt_id(f, news, prefix)
+    if adopt_id is not None:
+        out[ADOPT_KEY] = adopt_id
+
+
+def with_server_fields(
+    obj: Mapping[str, Any], inputs: Mapping[str, Any], keys: Iterable[str]
+) -> dict[str, Any]:
+    """Full outputs: the inputs as the server has them, plus the server-managed ``keys``."""
+    outs = dict(inputs)
+    outs.update({k: obj.get(k) for k in keys})
+    return outs
 
 
 def keep_adopt_id(inputs: dict[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:

@@ -157,12 +157,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
             checked = _check_items(f, key, news[key])
             if checked is not None:
                 out[key] = checked
-    metadata = objects.check_metadata(f, news.get("metadata"))
-    if metadata is not None:
-        out["metadata"] = metadata
-    adopt_id = objects.check_adopt_id(f, news, "agent_")
-    if adopt_id is not None:
-        out["adopt_id"] = adopt_id
+    objects.check_metadata_and_adopt_id(f, news, out, "agent_")
     return out, f.items
 
 
@@ -235,15 +230,7 @@ def agent_to_inputs(agent: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[
 
 def agent_to_outputs(agent: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Full outputs: the inputs as the server has them, plus the server-managed fields."""
-    agent = normalize_numbers(agent)
-    outs = dict(inputs)
-    outs.update(
-        version=agent.get("version"),
-        created_at=agent.get("created_at"),
-        updated_at=agent.get("updated_at"),
-        archived_at=agent.get("archived_at"),
-    )
-    return outs
+    return objects.with_server_fields(normalize_numbers(agent), inputs, OUTPUT_KEYS)
 
 
 # ------------------------------------------------------------------------------------------------

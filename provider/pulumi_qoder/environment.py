@@ -231,12 +231,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         v.string(f, "description", news["description"], max_len=1024)
         out["description"] = news["description"]
     out["config"] = _check_config(f, news.get("config"))
-    metadata = objects.check_metadata(f, news.get("metadata"))
-    if metadata is not None:
-        out["metadata"] = metadata
-    adopt_id = objects.check_adopt_id(f, news, "env_")
-    if adopt_id is not None:
-        out["adopt_id"] = adopt_id
+    objects.check_metadata_and_adopt_id(f, news, out, "env_")
     return out, f.items
 
 
@@ -340,14 +335,7 @@ def environment_to_inputs(env: Mapping[str, Any], prior: Mapping[str, Any]) -> d
 
 
 def environment_to_outputs(env: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
-    outs = dict(inputs)
-    outs.update(
-        status=env.get("status"),
-        created_at=env.get("created_at"),
-        updated_at=env.get("updated_at"),
-        archived_at=env.get("archived_at"),
-    )
-    return outs
+    return objects.with_server_fields(env, inputs, OUTPUT_KEYS)
 
 
 # ------------------------------------------------------------------------------------------------

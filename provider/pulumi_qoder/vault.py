@@ -157,12 +157,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         creds = _check_credentials(f, news["credentials"])
         if creds is not None:
             out["credentials"] = creds
-    metadata = objects.check_metadata(f, news.get("metadata"))
-    if metadata is not None:
-        out["metadata"] = metadata
-    adopt_id = objects.check_adopt_id(f, news, "vault_")
-    if adopt_id is not None:
-        out["adopt_id"] = adopt_id
+    objects.check_metadata_and_adopt_id(f, news, out, "vault_")
     return out, f.items
 
 
@@ -237,14 +232,8 @@ def vault_to_inputs(vault: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[
 
 
 def vault_to_outputs(vault: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
-    outs = dict(inputs)
-    outs.update(
-        status=vault.get("status"),
-        credential_ids=[c.get("id") for c in _live_credentials(vault)],
-        created_at=vault.get("created_at"),
-        updated_at=vault.get("updated_at"),
-        archived_at=vault.get("archived_at"),
-    )
+    outs = objects.with_server_fields(vault, inputs, OUTPUT_KEYS)
+    outs["credential_ids"] = [c.get("id") for c in _live_credentials(vault)]
     return outs
 
 
