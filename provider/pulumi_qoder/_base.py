@@ -1,9 +1,9 @@
 """Generic machinery for Qoder dynamic resources: credentials, client access, check plumbing,
 unknown-skipping, secret unwrapping, number normalisation, args-to-props and output seeding.
 
-A new resource (Agent, Environment, Vault) is then a spec model (typed args dataclasses), a set
-of named validators and one pure mapping function per direction, plus a ``BaseProvider`` subclass
-whose lifecycle methods are small functions from request to response.
+A resource is then a spec model (typed args dataclasses), a set of named validators and one
+pure mapping function per direction, plus a subclass of ``_objects.ObjectProvider`` (the one
+lifecycle, built on ``BaseProvider``) naming them.
 """
 
 from __future__ import annotations

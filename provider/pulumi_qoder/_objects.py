@@ -269,7 +269,7 @@ class ObjectProvider(BaseProvider):
     # What a read right after our own write must show (see get_fresh); None: the input keys.
     written_keys: ClassVar[tuple[str, ...] | None] = None
     key_scope: ClassVar[str | None] = None  # idempotency key scope; None: the collection
-    delete_before_replace: ClassVar[bool] = False
+    delete_before_replace: ClassVar[bool | None] = None  # None: the engine default (create first)
 
     @staticmethod
     def check_inputs(news: Mapping[str, Any], /) -> tuple[dict[str, Any], list[Any]]:

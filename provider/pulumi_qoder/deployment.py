@@ -6,7 +6,7 @@ Layout, in the spirit of pulumi-go-provider's ``infer``:
 * ``check_inputs``: every API rule at preview time, and one canonical spelling of the inputs;
 * one pure mapping per direction: ``create_body`` and ``update_patch`` (inputs -> wire),
   ``deployment_to_inputs`` and ``deployment_to_outputs`` (wire -> state);
-* ``DeploymentProvider``: each lifecycle step a small function over those.
+* ``DeploymentProvider``: the shared ``ObjectProvider`` lifecycle over those, plus pause/unpause.
 
 Property keys are the API's snake_case field names, so ``preview --diff`` prints paths such as
 ``schedule.expression``.
