@@ -33,7 +33,7 @@ from ._base import (
     plain_news,
     unwrap_secrets,
 )
-from ._objects import idempotency_key
+from ._objects import idempotency_key  # re-exported: in this module's __all__
 from .client import JSON, QoderClient
 from .errors import QoderAPIError, QoderError
 
