@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PY=${PY:-.venv/bin/python}
-STATE="$ROOT/.state"
+VENV_BIN="$(cd "$(dirname "$PY")" && pwd)"
+STATE="${QODER_DEMO_STATE:-$ROOT/.state}"
 PORT=${QODER_EMULATOR_PORT:-8080}
 TOKEN=${QODER_DEMO_TOKEN:-demo-token}   # the local emulator's account; not a secret
 BASE_URL="http://127.0.0.1:$PORT/api/v1/cloud"
@@ -19,28 +20,28 @@ BIN=$(bash scripts/get-engine.sh 2>/dev/null | tail -n1)
 
 cat >"$STATE/env.sh" <<ENV
 # source .state/env.sh  -> run pulumi against the demo emulator from this shell
-export PATH="$BIN:$ROOT/.venv/bin:\$PATH"
+export PATH="$BIN:$VENV_BIN:\$PATH"
 export PULUMI_HOME="$STATE/pulumi-home"
 export PULUMI_BACKEND_URL="file://$STATE/backend"
 export PULUMI_CONFIG_PASSPHRASE="demo"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-export PULUMI_PYTHON_CMD="$ROOT/.venv/bin/python"
+export PULUMI_PYTHON_CMD="$VENV_BIN/python"
 export QODER_BASE_URL="$BASE_URL"
 export QODER_PAT="$TOKEN"
 ENV
 # shellcheck disable=SC1091
 source "$STATE/env.sh"
 
-emulator_up() { "$ROOT/.venv/bin/qoder-emulator" status --url "$BASE_URL" >/dev/null 2>&1; }
+emulator_up() { "$VENV_BIN/qoder-emulator" status --url "$BASE_URL" >/dev/null 2>&1; }
 
 start_emulator() {
   if emulator_up; then echo "demo: emulator already running at $BASE_URL"; return; fi
-  nohup "$ROOT/.venv/bin/qoder-emulator" serve --host 127.0.0.1 --port "$PORT" \
+  nohup "$VENV_BIN/qoder-emulator" serve --host 127.0.0.1 --port "$PORT" \
     --db "$STATE/emulator.db" --token "$TOKEN" >"$STATE/emulator.log" 2>&1 &
   echo $! >"$STATE/emulator.pid"
-  for _ in $(seq 1 100); do emulator_up && { echo "demo: emulator started at $BASE_URL (log: .state/emulator.log)"; return; }; sleep 0.1; done
-  echo "demo: the emulator did not start; see .state/emulator.log" >&2; cat "$STATE/emulator.log" >&2; exit 1
+  for _ in $(seq 1 100); do emulator_up && { echo "demo: emulator started at $BASE_URL (log: $STATE/emulator.log)"; return; }; sleep 0.1; done
+  echo "demo: the emulator did not start; see $STATE/emulator.log" >&2; cat "$STATE/emulator.log" >&2; exit 1
 }
 
 stop_emulator() {
