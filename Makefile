@@ -49,6 +49,8 @@ lint: venv
 	$(VENV)/bin/ruff check provider emulator tests examples benchmarks scripts
 	$(VENV)/bin/ruff format --check provider emulator tests examples benchmarks scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict tests scripts benchmarks
+	@for m in examples/*/__main__.py; do $(VENV)/bin/mypy --strict --no-error-summary $$m || exit 1; done
 
 format: venv
 	$(VENV)/bin/ruff format provider emulator tests examples benchmarks scripts

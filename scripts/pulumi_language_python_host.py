@@ -40,8 +40,12 @@ class ProjectLanguageServer(LanguageServer):
             path = os.path.join(path, "__main__.py")
         os.chdir(request.pwd or program_dir)
         sys.path.insert(0, os.path.dirname(path))
-        self.program = lambda: runpy.run_path(path, run_name="__main__")
-        return super().Run(request, context)
+
+        def run_program() -> None:
+            runpy.run_path(path, run_name="__main__")
+
+        self.program = run_program
+        return super().Run(request, context)  # type: ignore[no-untyped-call]
 
 
 def main() -> None:

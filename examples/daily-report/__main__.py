@@ -6,6 +6,7 @@ QODER_PAT/QODER_BASE_URL in the environment (`make demo` points them at the loca
 """
 
 import pulumi
+
 from pulumi_qoder.agent import Agent
 from pulumi_qoder.deployment import Deployment, ScheduleArgs, UserMessageEventArgs
 from pulumi_qoder.environment import Environment, EnvironmentConfigArgs, LimitedNetworkingArgs, PackagesArgs

@@ -10,6 +10,7 @@ twins, converging each to this program in place. Afterwards they are managed lik
 """
 
 import pulumi
+
 from pulumi_qoder.agent import Agent
 from pulumi_qoder.deployment import Deployment
 from pulumi_qoder.environment import Environment, EnvironmentConfigArgs, UnrestrictedNetworkingArgs

@@ -1,6 +1,7 @@
 """Two deployments of one agent; change a schedule in a pull request and read the report."""
 
 import pulumi
+
 from pulumi_qoder.deployment import Deployment
 
 config = pulumi.Config()

@@ -8,6 +8,7 @@ that the next `up` keeps (an automatic pause by the service is reported, not und
 from typing import Any
 
 import pulumi
+
 from pulumi_qoder.agent import Agent
 from pulumi_qoder.deployment import Deployment
 from pulumi_qoder.environment import Environment

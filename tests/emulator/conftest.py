@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 
 HERE = Path(__file__).parent

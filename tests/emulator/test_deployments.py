@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from qoder_emulator.testing import EmulatorHandle
 
 from .conftest import (

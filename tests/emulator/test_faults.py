@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+
 from qoder_emulator.testing import EmulatorHandle
 
 from .conftest import create_deployment, deployment_body

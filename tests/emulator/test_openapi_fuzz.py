@@ -9,6 +9,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+
 from qoder_emulator.testing import EmulatorHandle
 
 from .conftest import TOKENS, create_agent, create_environment

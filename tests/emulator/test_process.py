@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+
 from qoder_emulator.testing import running_emulator
 
 from .conftest import SEED_START, create_agent, create_deployment, create_environment

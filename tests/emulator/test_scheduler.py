@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 
 from .conftest import create_agent, create_deployment, create_environment, deployment_body

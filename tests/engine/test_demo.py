@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from pulumi_qoder.schedule import fire_times
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
-from qoder_emulator.testing import EmulatorHandle, running_emulator
 
+from qoder_emulator.testing import EmulatorHandle, running_emulator
 from tests.engine.conftest import PulumiProject
 
 TOKEN = "qpat-engine-7f3a9c1d"  # distinctive, so a leak anywhere is found by a plain search

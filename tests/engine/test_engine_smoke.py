@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pulumi
 from pulumi import automation as auto
-from pulumi_qoder.smoke import Note
 
+from pulumi_qoder.smoke import Note
 from tests.engine.conftest import ENGINE_VERSION, PulumiProject
 
 PROGRAM = """
@@ -70,7 +70,7 @@ def test_inline_automation_api_lifecycle(inline_stack: Callable[..., auto.Stack]
 
     stack.set_config("text", auto.ConfigValue("world"))
     preview = stack.preview(diff=True, on_output=lambda _: None)
-    assert preview.change_summary.get("update") == 1
+    assert preview.change_summary.get(auto.OpType.UPDATE) == 1
     assert '~ text: "hello" => "world"' in preview.stdout
 
     second = stack.up(on_output=lambda _: None)
@@ -78,4 +78,6 @@ def test_inline_automation_api_lifecycle(inline_stack: Callable[..., auto.Stack]
 
     stack.refresh(on_output=lambda _: None)
     stack.destroy(on_output=lambda _: None)
-    assert stack.export_stack().deployment.get("resources") in (None, [])
+    deployment = stack.export_stack().deployment
+    assert deployment is not None
+    assert deployment.get("resources") in (None, [])

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from qoder_emulator.testing import EmulatorHandle, running_emulator
 
+from qoder_emulator.testing import EmulatorHandle, running_emulator
 from tests.engine.conftest import REPO_ROOT, PulumiProject
 
 EXAMPLES = REPO_ROOT / "examples"

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from qoder_emulator.testing import EmulatorHandle, running_emulator
 
+from qoder_emulator.testing import EmulatorHandle, running_emulator
 from tests.engine.conftest import PulumiProject
 
 TOKEN_V1 = "mcp-token-one-4f1c2a"

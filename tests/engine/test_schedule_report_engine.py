@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
+
 from pulumi_qoder.report import analyze, parse_preview
 from pulumi_qoder.report.analysis import Action
 from pulumi_qoder.report.render import render_markdown
 from qoder_emulator.testing import EmulatorHandle, running_emulator
-
 from tests.engine.conftest import PulumiProject
 
 TOKEN = "engine-token"

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from pulumi_qoder.deployment import DeploymentProvider
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pulumi.runtime import rpc
+
 from pulumi_qoder.agent import AgentProvider, check_inputs, update_patch
 from pulumi_qoder.errors import QoderError
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
+
 from pulumi_qoder.deployment import (
     MANUAL_ONLY,
     check_inputs,
@@ -189,7 +190,7 @@ def test_cron_error_message_is_the_documented_one() -> None:
     assert reason.startswith('schedule.expression: "@daily" is not a 5-field cron expression')
 
 
-@pytest.mark.parametrize("unknown", [Unknown(), rpc.UNKNOWN])
+@pytest.mark.parametrize("unknown", [Unknown(), rpc.UNKNOWN])  # type: ignore[no-untyped-call]
 def test_unknown_values_are_skipped_not_failed(unknown: Any) -> None:
     news = inputs(
         name=unknown,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pulumi.runtime import rpc
+
 from pulumi_qoder.environment import EnvironmentProvider, check_inputs, create_body, update_patch
 
 from .conftest import Target

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+
 from pulumi_qoder.client import client_for
 from pulumi_qoder.config import resolve_credentials
 from pulumi_qoder.deployment import DeploymentProvider

@@ -10,15 +10,25 @@ import sys
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
+
+from pulumi_qoder._base import BaseProvider
+from pulumi_qoder.agent import AgentProvider
 from pulumi_qoder.config import DEFAULT_BASE_URL, resolve_credentials
 from pulumi_qoder.deployment import DeploymentProvider
+from pulumi_qoder.environment import EnvironmentProvider
 from pulumi_qoder.errors import ConfigurationError
+from pulumi_qoder.vault import VaultProvider
 
 SECRET = "qpat-never-in-pickle-123"
 
 
-def test_pickled_provider_is_small_by_reference_and_holds_no_credentials() -> None:
-    provider = DeploymentProvider()
+@pytest.mark.parametrize(
+    "provider_class", [DeploymentProvider, AgentProvider, EnvironmentProvider, VaultProvider]
+)
+def test_pickled_provider_is_small_by_reference_and_holds_no_credentials(
+    provider_class: type[BaseProvider],
+) -> None:
+    provider = provider_class()
     provider.configure(
         ConfigureRequest(Config({"qoder:token": SECRET, "qoder:baseUrl": "http://127.0.0.1:9"}, "proj"))
     )
@@ -27,13 +37,13 @@ def test_pickled_provider_is_small_by_reference_and_holds_no_credentials() -> No
     raw = base64.b64decode(blob)
     assert len(blob) < 2048
     assert SECRET.encode() not in raw  # ...but never pickled
-    assert b"pulumi_qoder.deployment" in raw and b"DeploymentProvider" in raw  # class by reference
-    assert DeploymentProvider.serialize_as_secret_always is False
+    # The class by reference: its module and name, not its code.
+    assert provider_class.__module__.encode() in raw and provider_class.__name__.encode() in raw
+    assert provider_class.serialize_as_secret_always is False
     restored = pickle.loads(raw)
-    assert isinstance(restored, DeploymentProvider) and not hasattr(restored, "_config")
-    assert serialize_provider(DeploymentProvider()) == serialize_provider(
-        restored
-    )  # stable: no `~ __provider`
+    assert isinstance(restored, provider_class) and not hasattr(restored, "_config")
+    # Stable bytes: no spurious `~ __provider` update between runs.
+    assert serialize_provider(provider_class()) == serialize_provider(restored)
 
 
 def test_credentials_come_from_config_first_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from pulumi_qoder.errors import QoderError
 from pulumi_qoder.vault import VaultProvider, check_inputs, create_body
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from pulumi_qoder.report import analyze, parse_preview
 from pulumi_qoder.report.analysis import Action, DeploymentReview, ScheduleReport
-
 from tests.report.previews import UNKNOWN, digest, inputs, step
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)  # a Saturday

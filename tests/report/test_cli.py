@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from pulumi_qoder.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_WARNINGS, main
 
+from pulumi_qoder.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_WARNINGS, main
 from tests.report.previews import digest, inputs, step
 
 NOW = "2025-03-01T00:00:00Z"

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+
 from pulumi_qoder.schedule import ScheduleError, describe, dst_effects
 
 WORDING = [
