@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
         help="a bearer token; each one is an account (repeatable; also QODER_EMULATOR_TOKENS)",
     )
     serve.add_argument("--clock", choices=("real", "manual"), default="real")
-    serve.add_argument("--start", help="manual clock start, RFC 3339 (default: now)")
+    serve.add_argument(
+        "--start",
+        help="what the clock reads at startup, RFC 3339 (default: now); a real clock runs on from it",
+    )
     serve.add_argument("--faults", help="fault spec as JSON (see docs/emulator.md)")
     serve.add_argument(
         "--allow-duplicate-names",

@@ -14,10 +14,21 @@ class Clock(Protocol):
 
 
 class RealClock:
+    """Wall-clock time, optionally shifted so that it reads ``start`` at startup.
+
+    The shift lets a test watch the background scheduler fire a real minute boundary in a second
+    or two, instead of waiting up to a minute for the next one.
+    """
+
     manual = False
 
+    def __init__(self, start: datetime | None = None) -> None:
+        if start is not None and start.tzinfo is None:
+            raise ValueError("the clock start must be timezone-aware")
+        self._offset = (start - datetime.now(UTC)) if start is not None else timedelta(0)
+
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(UTC) + self._offset
 
 
 class ManualClock:

@@ -98,7 +98,9 @@ class Emulator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.storage = Storage(settings.db_path)
-        self.clock: Clock = ManualClock(settings.start) if settings.clock == "manual" else RealClock()
+        self.clock: Clock = (
+            ManualClock(settings.start) if settings.clock == "manual" else RealClock(settings.start)
+        )
         self.faults = Faults()
         self.faults.configure(dict(settings.faults))
         self.accounts = {

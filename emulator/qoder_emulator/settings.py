@@ -15,7 +15,8 @@ class Settings:
     tokens: tuple[str, ...]
     db_path: str = ":memory:"
     clock: ClockMode = "real"
-    # Manual clock only: the frozen start time (default: the real time at startup, whole seconds).
+    # What the clock reads at startup (default: the real time). The manual clock stays there; the
+    # real clock runs on from it at real speed.
     start: datetime | None = None
     # Decision #2: unique names among non-archived deployments of an account.
     unique_names: bool = True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -226,3 +227,31 @@ def test_real_clock_mode_refuses_manual_moves() -> None:
         response = httpx.put(f"{emu.root_url}/_emulator/clock", json={"advance_seconds": 60})
         assert response.status_code == 409
         assert abs((emu.now() - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_real_clock_background_loop_fires_a_minute_boundary_by_itself() -> None:
+    # The real clock starts 1.5 s before a minute boundary; nobody moves it: the background
+    # scheduler must record the 12:00 run on its own, within a few real seconds.
+    boundary = datetime(2026, 6, 15, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
+    with (
+        running_emulator(clock="real", start=boundary - timedelta(seconds=1.5), tick_seconds=0.1) as emu,
+        emu.api() as client,
+    ):
+        refs = {"agent": create_agent(client)["id"], "environment_id": create_environment(client)["id"]}
+        dep = create_deployment(
+            client, refs, schedule={"type": "cron", "expression": "* * * * *", "timezone": "Asia/Shanghai"}
+        )
+        assert dep["schedule"]["upcoming_runs_at"][0] == "2026-06-15T04:00:00Z"
+        assert "last_run_at" not in dep["schedule"]
+
+        deadline = time.monotonic() + 10
+        runs: list[dict[str, object]] = []
+        while time.monotonic() < deadline and not runs:
+            runs = client.get(f"/deployments/{dep['id']}/runs").json()["data"]
+            time.sleep(0.1)
+        assert [r["trigger_context"] for r in runs] == [
+            {"type": "schedule", "scheduled_at": "2026-06-15T04:00:00Z"}
+        ]
+        after = client.get(f"/deployments/{dep['id']}").json()
+        assert after["schedule"]["last_run_at"] == "2026-06-15T04:00:00Z"
+        assert after["schedule"]["upcoming_runs_at"][0] == "2026-06-15T04:01:00Z"
