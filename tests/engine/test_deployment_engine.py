@@ -223,3 +223,49 @@ def emulator_body_of_last_update(emulator: EmulatorHandle, api: httpx.Client, de
     got: dict[str, Any] = api.get(f"/deployments/{dep_id}").json()
     emulator.clear_requests()
     return got
+
+
+REPLACE_PROGRAM = """
+import pulumi
+from pulumi_qoder import Deployment
+
+cfg = pulumi.Config()
+Deployment("moving", name="moving", agent=cfg.require("agentId"), environment_id=cfg.require("envId"),
+    schedule={"expression": "0 9 * * *", "timezone": "UTC"},
+    initial_events=[{"type": "user.message", "content": "Report"}],
+    opts=pulumi.ResourceOptions(replace_on_changes=["environment_id"]))
+"""
+
+
+def test_replace_on_changes_archives_the_old_deployment_before_creating_the_new_one(
+    emulator: EmulatorHandle, make_project: Callable[..., PulumiProject]
+) -> None:
+    with emulator.api() as api:
+        agent = api.post("/agents", json={"name": "a", "model": "ultimate"}).json()["id"]
+        env_a, env_b = (
+            api.post("/environments", json={"name": n, "config": {"type": "cloud"}}).json()["id"]
+            for n in ("a", "b")
+        )
+        project = make_project(REPLACE_PROGRAM)
+        project.set_config("qoder:baseUrl", emulator.base_url)
+        project.set_config("qoder:token", TOKEN, secret=True)
+        project.set_config("agentId", agent)
+        project.set_config("envId", env_a)
+        project.up()
+        old_id = live(api, "moving")["moving"]["id"]
+
+        project.set_config("envId", env_b)
+        preview = project.preview("--diff").stdout
+        assert "+-" in preview and "1 to replace" in preview, preview
+        assert "environment_id" in preview
+
+        emulator.clear_requests()
+        project.up()
+        # Same name, unique among live deployments: the old one must be archived first.
+        assert calls(emulator) == [f"POST /deployments/{old_id}/archive", "POST /deployments"]
+        now_live = live(api, "moving")["moving"]
+        assert now_live["id"] != old_id and now_live["environment_id"] == env_b
+        old = api.get(f"/deployments/{old_id}").json()
+        assert old["archived_at"] is not None and old["name"].startswith("moving_archived_")
+        project.destroy()
+        assert live(api, "moving") == {}
