@@ -74,7 +74,7 @@ start=$(date +%s)
 WORK="$ENGINE_DIR/wrapper"
 mkdir -p "$WORK" "$BIN"
 cd "$WORK"
-LOG "building pulumi $VERSION from the Go module proxy (cold: ~10-20 min on 2 cores)"
+LOG "building pulumi $VERSION from the Go module proxy (measured here: ~3.5 min with an empty Go cache, ~15 s with a warm one)"
 
 pkg_mod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$VERSION" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
