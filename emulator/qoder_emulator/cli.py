@@ -15,6 +15,7 @@ import uvicorn
 
 from .app import create_app
 from .ids import parse_time
+from .server import uvicorn_config
 from .settings import Settings
 
 
@@ -39,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
         help="what the clock reads at startup, RFC 3339 (default: now); a real clock runs on from it",
     )
     serve.add_argument("--faults", help="fault spec as JSON (see docs/emulator.md)")
+    serve.add_argument(
+        "--no-replay-header",
+        action="store_true",
+        help="do not mark idempotent replays with Idempotent-Replayed (whether Qoder does is undocumented)",
+    )
     serve.add_argument(
         "--allow-duplicate-names",
         action="store_true",
@@ -67,6 +73,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         start=start,
         unique_names=not args.allow_duplicate_names,
         faults=faults,
+        replay_header=not args.no_replay_header,
     )
 
 
@@ -79,11 +86,7 @@ class _Server(uvicorn.Server):
 
 async def _serve(settings: Settings, host: str, port: int) -> None:
     app = create_app(settings)
-    server = _Server(
-        uvicorn.Config(
-            app, host=host, port=port, log_level="warning", http="h11", timeout_graceful_shutdown=5
-        )
-    )
+    server = _Server(uvicorn_config(app, host, port, graceful_seconds=5))
     task = asyncio.create_task(server.serve())  # uvicorn installs the SIGINT/SIGTERM handlers
     while not server.started:
         if task.done():

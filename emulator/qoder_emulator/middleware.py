@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import time
+from email.utils import format_datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -113,7 +114,11 @@ class EmulatorMiddleware:
             if message["type"] == "http.response.start":
                 message = {
                     **message,
-                    "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())],
+                    "headers": [
+                        *message.get("headers", []),
+                        (b"x-request-id", request_id.encode()),
+                        (b"date", format_datetime(self.emulator.now(), usegmt=True).encode()),
+                    ],
                 }
             await send(message)
 
@@ -201,7 +206,8 @@ class EmulatorMiddleware:
                     )
                     return
                 entry["status"], entry["replayed"] = stored[1], True
-                await _send_raw(send, stored[1], stored[2], [(b"idempotent-replayed", b"true")])
+                marker = [(b"idempotent-replayed", b"true")] if emulator.settings.replay_header else []
+                await _send_raw(send, stored[1], stored[2], marker)
                 return
 
         ctx = RequestContext()

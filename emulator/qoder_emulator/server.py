@@ -13,23 +13,31 @@ from .app import create_app
 from .settings import Settings
 
 
+def uvicorn_config(app: FastAPI, host: str, port: int, *, graceful_seconds: int) -> uvicorn.Config:
+    """The one uvicorn configuration of the emulator (tests, the CLI)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        # h11: "commit then drop" closes the connection through the h11 protocol (middleware.py).
+        http="h11",
+        # The middleware sends Date from the emulator's own clock (manual or real), as a server
+        # does from its clock; uvicorn's would be the host's wall clock.
+        date_header=False,
+        timeout_graceful_shutdown=graceful_seconds,
+    )
+
+
 class BackgroundServer:
     """A real uvicorn server in its own thread and event loop. ``start()`` returns once it listens."""
 
     def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
         self.settings = settings
         self.app: FastAPI = create_app(settings)
-        config = uvicorn.Config(
-            self.app,
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            http="h11",
-            timeout_graceful_shutdown=2,
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(uvicorn_config(self.app, host, port, graceful_seconds=2))
         self._thread = threading.Thread(target=self._run, name="qoder-emulator", daemon=True)
         self.host = host
         self.port = port

@@ -21,6 +21,9 @@ class Settings:
     # Decision #2: unique names among non-archived deployments of an account.
     unique_names: bool = True
     faults: Mapping[str, Any] = field(default_factory=dict)
+    # Mark idempotent replays with `Idempotent-Replayed: true`. Qoder's docs do not say whether the
+    # real service does; turning it off lets tests prove clients do not depend on it.
+    replay_header: bool = True
     # Real clock only: how often the background scheduler looks for due deployments.
     tick_seconds: float = 1.0
     request_log_size: int = 1000

@@ -81,6 +81,7 @@ def running_emulator(
     unique_names: bool = True,
     faults: Mapping[str, Any] | None = None,
     tick_seconds: float = 0.2,
+    replay_header: bool = True,
 ) -> Iterator[EmulatorHandle]:
     """Start the emulator on 127.0.0.1 with an ephemeral port in a background thread; stop it on exit.
 
@@ -94,6 +95,7 @@ def running_emulator(
         unique_names=unique_names,
         faults=dict(faults or {}),
         tick_seconds=tick_seconds,
+        replay_header=replay_header,
     )
     server = BackgroundServer(settings)
     server.start()

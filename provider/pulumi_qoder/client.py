@@ -35,6 +35,9 @@ log = logging.getLogger("pulumi_qoder.client")
 
 USER_AGENT = "pulumi-qoder/0.1.0"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
+# A fresh create answers with `created_at` within a second or two of the server's `Date`; a replay
+# repeats an answer made when the key was first used, so it lags by the time since.
+REPLAY_LAG_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -191,11 +194,14 @@ class QoderClient:
     def create_object(
         self, collection: str, body: Mapping[str, Any], *, idempotency_key: str
     ) -> tuple[JSON, bool]:
-        """Create; returns (object, replayed). ``replayed`` is True when the server says the
-        answer is a replay of an earlier request with the same key (``Idempotent-Replayed``)."""
+        """Create; returns (object, replayed). ``replayed`` is True when the answer is a replay of
+        an earlier request with the same key: the server says so (``Idempotent-Replayed``), or the
+        object's ``created_at`` lags the response's ``Date`` (Qoder does not document the header,
+        so the provider must not depend on it)."""
         response = self.request("POST", collection, json=body, idempotency_key=idempotency_key)
+        obj = self._json(response)
         replayed = response.headers.get("idempotent-replayed", "").lower() == "true"
-        return self._json(response), replayed
+        return obj, replayed or _created_before(obj, response.headers.get("date"))
 
     def get_object(self, collection: str, id_: str) -> JSON:
         return self._json(self.request("GET", f"{collection}/{id_}"))
@@ -232,3 +238,18 @@ def client_for(credentials: Credentials) -> QoderClient:
         if client is None:
             client = _CLIENTS[key] = QoderClient(credentials)
         return client
+
+
+def _created_before(obj: Mapping[str, Any], date_header: str | None) -> bool:
+    """True when ``obj`` was created well before the server sent this response (see REPLAY_LAG_SECONDS)."""
+    created = obj.get("created_at")
+    if not isinstance(created, str) or not date_header:
+        return False
+    try:
+        created_at = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        served_at = email.utils.parsedate_to_datetime(date_header)
+    except (TypeError, ValueError):
+        return False
+    if created_at.tzinfo is None or served_at.tzinfo is None:
+        return False
+    return (served_at - created_at).total_seconds() > REPLAY_LAG_SECONDS

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
 
-from qoder_emulator.testing import EmulatorHandle
+from qoder_emulator.testing import EmulatorHandle, running_emulator
 
 from .conftest import create_deployment, deployment_body
 
@@ -163,3 +165,18 @@ def test_request_log_redacts_secrets_and_names_accounts_by_index(
     )
     emu.clear_requests()
     assert emu.requests() == []
+
+
+def test_date_header_follows_the_emulator_clock_and_replay_marker_can_be_off() -> None:
+    start = datetime(2026, 6, 14, 8, 53, 32, tzinfo=UTC)
+    with running_emulator(clock="manual", start=start, replay_header=False) as emu, emu.api() as api:
+        response = api.get("/deployments")
+        assert parsedate_to_datetime(response.headers["date"]) == start
+        emu.advance(90)
+        body = {"name": "a", "model": "ultimate"}
+        created = api.post("/agents", json=body, headers={"Idempotency-Key": "k1"})
+        emu.advance(90)
+        replay = api.post("/agents", json=body, headers={"Idempotency-Key": "k1"})
+        assert replay.json() == created.json()  # still a replay...
+        assert "idempotent-replayed" not in replay.headers  # ...just not marked as one
+        assert parsedate_to_datetime(replay.headers["date"]) == start + timedelta(seconds=180)

@@ -13,6 +13,7 @@ from pulumi_qoder.client import client_for
 from pulumi_qoder.config import resolve_credentials
 from pulumi_qoder.deployment import DeploymentProvider
 from pulumi_qoder.errors import QoderAPIError
+from qoder_emulator.testing import running_emulator
 
 from .conftest import Target, api_calls, deployment_props
 
@@ -291,3 +292,34 @@ def test_adopt_id_brings_an_existing_deployment_under_management(
     assert provider.read(adopted.id, outs).inputs == wanted  # no drift after adoption
     assert len(live(emulator_target, existing["name"])) == 1
     provider.delete(adopted.id, outs)
+
+
+def test_recreate_after_destroy_does_not_depend_on_the_replay_header(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Qoder does not document `Idempotent-Replayed`. Without it, a replay still gives itself away:
+    # its created_at lags the response's Date. Destroy, then up again with the same inputs a few
+    # minutes later must create a fresh deployment, not adopt the archived one.
+    with running_emulator(clock="manual", replay_header=False) as emu, emu.api() as api:
+        agent = api.post("/agents", json={"name": "a", "model": "ultimate"}).json()["id"]
+        env = api.post("/environments", json={"name": "e", "config": {"type": "cloud"}}).json()["id"]
+        monkeypatch.setenv("QODER_BASE_URL", emu.base_url)
+        monkeypatch.setenv("QODER_PAT", emu.tokens[0])
+        provider = DeploymentProvider()
+        target = Target("emulator", emu.base_url, emu.tokens[0], agent, env, emu)
+        inputs = checked(provider, deployment_props(target))
+
+        first = provider.create(inputs)
+        emu.advance(120)
+        again = provider.create(inputs)  # a crash re-run: the same deployment, still live
+        assert again.id == first.id
+        assert all("idempotent-replayed" not in str(e).lower() for e in emu.requests())
+
+        provider.delete(first.id, first.outs or {})
+        emu.advance(120)
+        emu.clear_requests()
+        fresh = provider.create(inputs)
+        assert fresh.id != first.id
+        # replayed create, a read that finds it archived, then a create under a derived key
+        assert api_calls(emu) == ["POST /deployments", f"GET /deployments/{first.id}", "POST /deployments"]
+        assert [d["id"] for d in live(target, inputs["name"])] == [fresh.id]
