@@ -13,12 +13,15 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from email.utils import format_datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import envelope
+from .faults import Plan
 from .ids import fmt_micros, new_request_id
 from .service import CURRENT_REQUEST, Account, Emulator, RequestContext
 
@@ -99,10 +102,37 @@ def _close_without_response(receive: Receive) -> bool:
     return True
 
 
+class _KeyLocks:
+    """One lock per in-flight ``(account, Idempotency-Key)``.
+
+    A client that times out retries with the same key while its first request may still be
+    running; the retry must wait for that request and replay its answer, not run a second time.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, account_key: str, key: str) -> AsyncIterator[None]:
+        slot = (account_key, key)
+        lock, users = self._held.get(slot, (asyncio.Lock(), 0))
+        self._held[slot] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._held[slot]
+            if users == 1:
+                del self._held[slot]
+            else:
+                self._held[slot] = (lock, users - 1)
+
+
 class EmulatorMiddleware:
     def __init__(self, app: ASGIApp, emulator: Emulator) -> None:
         self.app = app
         self.emulator = emulator
+        self._key_locks = _KeyLocks()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -168,7 +198,8 @@ class EmulatorMiddleware:
         method, path = scope["method"], scope["path"]
         plan = emulator.faults.plan(method, path)
         entry["fault"] = plan.fault
-        if plan.latency_ms:
+        idempotent = key is not None and account is not None and method in _WRITE_METHODS
+        if not idempotent and plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         if plan.rate_limit_retry_after is not None:
             entry["status"] = 429
@@ -186,7 +217,28 @@ class EmulatorMiddleware:
             )
             return
 
-        idempotent = key is not None and account is not None and method in _WRITE_METHODS
+        if idempotent:
+            assert key is not None and account is not None
+            async with self._key_locks.hold(account.key, key):
+                await self._process(scope, receive, send, body, account, key, entry, plan)
+        else:
+            await self._process(scope, receive, send, body, account, None, entry, plan)
+
+    async def _process(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        body: bytes,
+        account: Account | None,
+        key: str | None,
+        entry: dict[str, Any],
+        plan: Plan,
+    ) -> None:
+        """Answer one request; with ``key`` (an idempotent write), under that key's lock."""
+        emulator = self.emulator
+        method, path = scope["method"], scope["path"]
+        idempotent = key is not None and account is not None
         fp = fingerprint(method, path, body)
         if idempotent:
             assert key is not None and account is not None
@@ -209,6 +261,10 @@ class EmulatorMiddleware:
                 marker = [(b"idempotent-replayed", b"true")] if emulator.settings.replay_header else []
                 await _send_raw(send, stored[1], stored[2], marker)
                 return
+            # Latency is processing time: for a keyed write it runs with the key held, so a retry
+            # sent meanwhile waits and replays (a replay itself is answered from the store).
+            if plan.latency_ms:
+                await asyncio.sleep(plan.latency_ms / 1000)
 
         ctx = RequestContext()
         token = CURRENT_REQUEST.set(ctx)

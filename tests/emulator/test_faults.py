@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -11,7 +12,7 @@ import pytest
 
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 
-from .conftest import create_deployment, deployment_body
+from .conftest import create_agent, create_deployment, create_environment, deployment_body
 
 
 @pytest.fixture(autouse=True)
@@ -180,3 +181,34 @@ def test_date_header_follows_the_emulator_clock_and_replay_marker_can_be_off() -
         assert replay.json() == created.json()  # still a replay...
         assert "idempotent-replayed" not in replay.headers  # ...just not marked as one
         assert parsedate_to_datetime(replay.headers["date"]) == start + timedelta(seconds=180)
+
+
+def test_a_retry_sent_while_the_first_request_is_still_running_waits_and_replays(
+    emu: EmulatorHandle,
+) -> None:
+    # A client that timed out retries with the same key while the slow first request still runs.
+    # The retry must not create a twin: it waits for the first and replays its answer.
+    with emu.api() as setup:
+        agent = create_agent(setup, "slow")["id"]
+        env = create_environment(setup, "slow")["id"]
+    emu.set_faults({"latency": {"ms": 800, "count": 1, "methods": ["POST"], "path_regex": "/deployments$"}})
+    body = deployment_body({"agent": agent, "environment_id": env})
+    headers = {"Idempotency-Key": "slow-create"}
+    answers: list[httpx.Response] = []
+
+    def post() -> None:
+        with emu.api() as client:
+            answers.append(client.post("/deployments", json=body, headers=headers))
+
+    first = threading.Thread(target=post)
+    first.start()
+    time.sleep(0.3)  # the first request is now inside its 800 ms of processing
+    post()
+    first.join()
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    log = [e for e in emu.requests() if e["method"] == "POST" and e["path"].endswith("/deployments")]
+    assert sorted(e["replayed"] for e in log) == [False, True]
+    with emu.api() as client:
+        named = [d for d in client.get("/deployments").json()["data"] if d["name"] == body["name"]]
+    assert len(named) == 1
