@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import validators as v
 from ._base import BaseProvider, Failures, args_to_props, is_unknown, seed_outputs, unwrap_secrets
@@ -255,6 +255,17 @@ def unexpected_keys(
             f.add(key, f"is not a property of this resource (expected one of {', '.join(input_keys)})")
 
 
+def for_engine(failure: CheckFailure) -> CheckFailure:
+    """A check failure as the engine should print it.
+
+    With a property set, the engine prints ``property 'p' value <news[p]> has a problem: ...``,
+    looking ``p`` up as a top-level key: a nested path (``schedule.expression``) shows a misleading
+    ``{<nil>}``. Our reasons already start with the path, so the engine gets the reason alone:
+    ``... resource 'daily' has a problem: schedule.expression: "@daily" is not a 5-field cron ...``.
+    """
+    return CheckFailure("", failure.reason)
+
+
 class ObjectProvider(BaseProvider):
     """The lifecycle of one Qoder object, driven by class-level hooks.
 
@@ -333,7 +344,7 @@ class ObjectProvider(BaseProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = self.check_inputs(news)
-        return CheckResult(inputs, failures)
+        return CheckResult(inputs, [for_engine(f) for f in failures])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         # DIFF_UNKNOWN: the engine diffs old against new *inputs* property by property, so

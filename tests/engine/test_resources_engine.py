@@ -94,9 +94,12 @@ def test_stack_of_agent_environment_vault_and_deployments(
     bad = project.preview(check=False)
     assert bad.returncode != 0
     assert (
+        "pulumi-python:dynamic/qoder:Environment resource 'sandbox' has a problem: "
         'config.networking.allowed_hosts[0]: "https://api.github.com" is not a host name'
-        in bad.stdout + bad.stderr
-    )
+        in bad.stdout
+        + bad.stderr
+    ), bad.stdout + bad.stderr
+    assert "<nil>" not in bad.stdout + bad.stderr
     assert writes(emulator) == []
     project.set_config("host", "api.github.com")
 
