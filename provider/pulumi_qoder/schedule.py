@@ -142,6 +142,17 @@ def fire_times(expression: str, timezone: str, after: datetime, count: int = 5) 
     """The next ``count`` fire instants strictly after ``after``, in UTC, in order."""
     if after.tzinfo is None:
         raise ValueError("after must be timezone-aware")
+    # Fire instants are whole UTC minutes (every current zone's offset is whole minutes), so any
+    # `after` within one minute has the same answer: cache per minute. Lists of deployments and
+    # the scheduler ask for the same schedules over and over.
+    minute = after.astimezone(UTC).replace(second=0, microsecond=0)
+    return list(_fire_times_after_minute(canonical_expression(expression), timezone, minute, count))
+
+
+@lru_cache(maxsize=4096)
+def _fire_times_after_minute(
+    expression: str, timezone: str, after: datetime, count: int
+) -> tuple[datetime, ...]:
     tz = zone(timezone)
     found: list[datetime] = []
     horizon: datetime | None = None
@@ -152,7 +163,7 @@ def fire_times(expression: str, timezone: str, after: datetime, count: int = 5) 
         if horizon is None and len(found) >= count:
             # A fall-back repeat of an earlier local time can still sort before what we have.
             horizon = naive + _DST_REORDER_WINDOW
-    return sorted(set(found))[:count]
+    return tuple(sorted(set(found))[:count])
 
 
 def fire_times_between(expression: str, timezone: str, start: datetime, end: datetime) -> list[datetime]:

@@ -33,9 +33,8 @@ PASSPHRASE = "engine-tests"  # passphrase secrets provider for throwaway stacks
 COMMAND_TIMEOUT = 300
 
 
-@pytest.fixture(scope="session")
-def engine_bin() -> Path:
-    """The directory holding ``pulumi`` and its Python shims (built or reused, never skipped)."""
+def obtain_engine() -> Path:
+    """Run scripts/get-engine.sh (build or reuse) and return the bin directory it prints."""
     result = subprocess.run(
         ["bash", str(REPO_ROOT / "scripts" / "get-engine.sh")],
         capture_output=True,
@@ -44,22 +43,16 @@ def engine_bin() -> Path:
         check=False,
     )
     if result.returncode != 0:
-        pytest.fail(f"could not obtain the Pulumi engine:\n{result.stderr}", pytrace=False)
-    bin_dir = Path(result.stdout.strip().splitlines()[-1])
-    version = subprocess.run(
-        [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert version == ENGINE_VERSION, f"engine reports {version}, expected {ENGINE_VERSION}"
-    return bin_dir
+        raise RuntimeError(f"could not obtain the Pulumi engine:\n{result.stderr}")
+    return Path(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def engine_env(engine_bin: Path, tmp_path: Path) -> dict[str, str]:
-    """An offline environment for one test: scratch PULUMI_HOME, file backend, no update checks."""
-    home = tmp_path / "pulumi-home"
-    backend = tmp_path / "backend"
-    home.mkdir()
-    backend.mkdir()
+def offline_env(engine_bin: Path, scratch: Path) -> dict[str, str]:
+    """An offline environment: scratch PULUMI_HOME, file backend, no update checks or downloads."""
+    home = scratch / "pulumi-home"
+    backend = scratch / "backend"
+    home.mkdir(parents=True, exist_ok=True)
+    backend.mkdir(parents=True, exist_ok=True)
     env = {
         k: v
         for k, v in os.environ.items()
@@ -78,6 +71,26 @@ def engine_env(engine_bin: Path, tmp_path: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return env
+
+
+@pytest.fixture(scope="session")
+def engine_bin() -> Path:
+    """The directory holding ``pulumi`` and its Python shims (built or reused, never skipped)."""
+    try:
+        bin_dir = obtain_engine()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    version = subprocess.run(
+        [str(bin_dir / "pulumi"), "version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert version == ENGINE_VERSION, f"engine reports {version}, expected {ENGINE_VERSION}"
+    return bin_dir
+
+
+@pytest.fixture
+def engine_env(engine_bin: Path, tmp_path: Path) -> dict[str, str]:
+    """An offline environment for one test (see :func:`offline_env`)."""
+    return offline_env(engine_bin, tmp_path)
 
 
 @dataclass
