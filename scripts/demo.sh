@@ -69,8 +69,8 @@ Next steps (from this directory):
   pulumi preview --diff                         # the change, property by property and in words
   pulumi preview --json --show-sames | pulumi-qoder schedule-report   # runs gained/lost, DST, clashes
   pulumi config rm cron                         # back to 09:00 every day
-  make demo-destroy                    # archive everything the demo created
-  make emulator-stop                   # stop the emulator (state stays in .state/)
+  make demo-destroy                              # archive everything the demo created
+  make emulator-stop                             # stop the emulator (state stays in .state/)
 MSG
     ;;
   preview) start_emulator; select_stack; pulumi preview --diff --non-interactive --stack "$STACK" ;;
