@@ -9,6 +9,7 @@ except the request id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import re
@@ -21,7 +22,6 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import envelope
-from .faults import Plan
 from .ids import fmt_micros, new_request_id
 from .service import CURRENT_REQUEST, Account, Emulator, RequestContext
 
@@ -217,104 +217,89 @@ class EmulatorMiddleware:
             )
             return
 
-        if idempotent:
-            assert key is not None and account is not None
-            async with self._key_locks.hold(account.key, key):
-                await self._process(scope, receive, send, body, account, key, entry, plan)
-        else:
-            await self._process(scope, receive, send, body, account, None, entry, plan)
-
-    async def _process(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        body: bytes,
-        account: Account | None,
-        key: str | None,
-        entry: dict[str, Any],
-        plan: Plan,
-    ) -> None:
-        """Answer one request; with ``key`` (an idempotent write), under that key's lock."""
-        emulator = self.emulator
-        method, path = scope["method"], scope["path"]
-        idempotent = key is not None and account is not None
-        fp = fingerprint(method, path, body)
-        if idempotent:
-            assert key is not None and account is not None
-            now = emulator.now().timestamp()
-            stored = emulator.storage.idempotency_get(account.key, key)
-            if stored is not None and stored[3] >= now - IDEMPOTENCY_TTL_SECONDS:
-                if stored[0] != fp:
-                    entry["status"] = 409
-                    await _send_json(
-                        send,
-                        409,
-                        envelope(
-                            "conflict_error",
-                            "Idempotency key reused with a different request body.",
-                            "Idempotency-Key",
-                        ),
-                    )
+        # A keyed write runs with its key held: a retry sent meanwhile waits, then replays.
+        guard = (
+            self._key_locks.hold(account.key, key)
+            if idempotent and account is not None and key is not None
+            else contextlib.nullcontext()
+        )
+        async with guard:
+            fp = fingerprint(method, path, body)
+            if idempotent:
+                assert key is not None and account is not None
+                now = emulator.now().timestamp()
+                stored = emulator.storage.idempotency_get(account.key, key)
+                if stored is not None and stored[3] >= now - IDEMPOTENCY_TTL_SECONDS:
+                    if stored[0] != fp:
+                        entry["status"] = 409
+                        await _send_json(
+                            send,
+                            409,
+                            envelope(
+                                "conflict_error",
+                                "Idempotency key reused with a different request body.",
+                                "Idempotency-Key",
+                            ),
+                        )
+                        return
+                    entry["status"], entry["replayed"] = stored[1], True
+                    marker = [(b"idempotent-replayed", b"true")] if emulator.settings.replay_header else []
+                    await _send_raw(send, stored[1], stored[2], marker)
                     return
-                entry["status"], entry["replayed"] = stored[1], True
-                marker = [(b"idempotent-replayed", b"true")] if emulator.settings.replay_header else []
-                await _send_raw(send, stored[1], stored[2], marker)
+                # Latency is processing time: for a keyed write it runs with the key held, so a retry
+                # sent meanwhile waits and replays (a replay itself is answered from the store).
+                if plan.latency_ms:
+                    await asyncio.sleep(plan.latency_ms / 1000)
+
+            ctx = RequestContext()
+            token = CURRENT_REQUEST.set(ctx)
+            status, headers, chunks = 500, [], []
+            sent_body = False
+
+            async def replay_receive() -> Message:
+                nonlocal sent_body
+                if not sent_body:
+                    sent_body = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            async def capture(message: Message) -> None:
+                nonlocal status, headers
+                if message["type"] == "http.response.start":
+                    status, headers = message["status"], list(message.get("headers", []))
+                elif message["type"] == "http.response.body":
+                    chunks.append(message.get("body", b""))
+
+            try:
+                await self.app(scope, replay_receive, capture)
+            finally:
+                CURRENT_REQUEST.reset(token)
+            response_body = b"".join(chunks)
+            entry["status"] = status
+            if idempotent and status < 500:
+                assert key is not None and account is not None
+                emulator.storage.idempotency_purge(emulator.now().timestamp() - IDEMPOTENCY_TTL_SECONDS)
+                emulator.storage.idempotency_put(
+                    account.key, key, fp, status, response_body, emulator.now().timestamp()
+                )
+            if status < 300 and emulator.faults.arm_stale(method, path, ctx.writes):
+                entry["fault"] = "stale_reads"
+            if plan.drop_after_commit:
+                entry["status"] = None
+                entry["committed_status"] = status
+                if _close_without_response(receive):
+                    return
+                # Not running under uvicorn's h11 protocol: the closest we can get is a truncated response.
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                raise ConnectionAbortedError("dropped after commit (injected fault)")
+            if plan.error_status is not None:
+                entry["status"], entry["committed_status"] = plan.error_status, status
+                await _send_json(
+                    send, plan.error_status, envelope("api_error", "Internal error (injected fault).")
+                )
                 return
-            # Latency is processing time: for a keyed write it runs with the key held, so a retry
-            # sent meanwhile waits and replays (a replay itself is answered from the store).
-            if plan.latency_ms:
-                await asyncio.sleep(plan.latency_ms / 1000)
-
-        ctx = RequestContext()
-        token = CURRENT_REQUEST.set(ctx)
-        status, headers, chunks = 500, [], []
-        sent_body = False
-
-        async def replay_receive() -> Message:
-            nonlocal sent_body
-            if not sent_body:
-                sent_body = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        async def capture(message: Message) -> None:
-            nonlocal status, headers
-            if message["type"] == "http.response.start":
-                status, headers = message["status"], list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        try:
-            await self.app(scope, replay_receive, capture)
-        finally:
-            CURRENT_REQUEST.reset(token)
-        response_body = b"".join(chunks)
-        entry["status"] = status
-        if idempotent and status < 500:
-            assert key is not None and account is not None
-            emulator.storage.idempotency_purge(emulator.now().timestamp() - IDEMPOTENCY_TTL_SECONDS)
-            emulator.storage.idempotency_put(
-                account.key, key, fp, status, response_body, emulator.now().timestamp()
-            )
-        if status < 300 and emulator.faults.arm_stale(method, path, ctx.writes):
-            entry["fault"] = "stale_reads"
-        if plan.drop_after_commit:
-            entry["status"] = None
-            entry["committed_status"] = status
-            if _close_without_response(receive):
-                return
-            # Not running under uvicorn's h11 protocol: the closest we can get is a truncated response.
             await send({"type": "http.response.start", "status": status, "headers": headers})
-            raise ConnectionAbortedError("dropped after commit (injected fault)")
-        if plan.error_status is not None:
-            entry["status"], entry["committed_status"] = plan.error_status, status
-            await _send_json(
-                send, plan.error_status, envelope("api_error", "Internal error (injected fault).")
-            )
-            return
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": response_body, "more_body": False})
+            await send({"type": "http.response.body", "body": response_body, "more_body": False})
 
 
 def _logged_body(body: bytes) -> Any:
