@@ -129,13 +129,7 @@ def _matches_from(expression: str, start: datetime) -> Iterator[datetime]:
 
 def _local_matches(expression: str, tz: ZoneInfo, after: datetime) -> Iterator[datetime]:
     """Local wall-clock matches, starting a little before ``after`` so fall-back repeats are seen."""
-    start = after.astimezone(tz).replace(tzinfo=None) - _DST_REORDER_WINDOW
-    iterator = croniter(canonical_expression(expression), start, max_years_between_matches=8)
-    while True:
-        try:
-            yield iterator.get_next(datetime)
-        except Exception:  # croniter raises when no match exists in the window (e.g. "0 0 30 2 *")
-            return
+    return _matches_from(expression, after.astimezone(tz).replace(tzinfo=None) - _DST_REORDER_WINDOW)
 
 
 def fire_times(expression: str, timezone: str, after: datetime, count: int = 5) -> list[datetime]:

@@ -53,14 +53,20 @@ def _agent_and_environment(emulator: EmulatorHandle) -> tuple[str, str]:
     return agent.json()["id"], environment.json()["id"]
 
 
-def test_preview_json_of_a_schedule_change(
-    make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
-) -> None:
+def _project(make_project: Callable[..., PulumiProject], emulator: EmulatorHandle) -> PulumiProject:
+    """The example stack, pointed at the emulator, with its own agent and environment."""
     agent_id, environment_id = _agent_and_environment(emulator)
     project = make_project(PROGRAM, env={"QODER_BASE_URL": emulator.base_url, "QODER_PAT": TOKEN})
     project.set_config("suffix", uuid.uuid4().hex[:6])
     project.set_config("agent", agent_id)
     project.set_config("environment", environment_id)
+    return project
+
+
+def test_preview_json_of_a_schedule_change(
+    make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
+) -> None:
+    project = _project(make_project, emulator)
     project.up()
 
     project.set_config("triage_cron", "0 10 * * 1-5")
@@ -90,11 +96,7 @@ def test_preview_json_of_a_schedule_change(
 def test_same_minute_clash_with_an_unchanged_deployment(
     make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
 ) -> None:
-    agent_id, environment_id = _agent_and_environment(emulator)
-    project = make_project(PROGRAM, env={"QODER_BASE_URL": emulator.base_url, "QODER_PAT": TOKEN})
-    project.set_config("suffix", uuid.uuid4().hex[:6])
-    project.set_config("agent", agent_id)
-    project.set_config("environment", environment_id)
+    project = _project(make_project, emulator)
     project.set_config("steady_cron", "0 10 * * *")
     project.up()
 
