@@ -46,15 +46,15 @@ emulator-stop:
 	@PY=$(PY) bash scripts/demo.sh stop
 
 lint: venv
-	$(VENV)/bin/ruff check provider emulator tests examples benchmarks scripts
-	$(VENV)/bin/ruff format --check provider emulator tests examples benchmarks scripts
+	$(VENV)/bin/ruff check provider emulator cron tests examples benchmarks scripts
+	$(VENV)/bin/ruff format --check provider emulator cron tests examples benchmarks scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --strict tests scripts benchmarks
 	@for m in examples/*/__main__.py; do $(VENV)/bin/mypy --strict --no-error-summary $$m || exit 1; done
 
 format: venv
-	$(VENV)/bin/ruff format provider emulator tests examples benchmarks scripts
-	$(VENV)/bin/ruff check --fix provider emulator tests examples benchmarks scripts
+	$(VENV)/bin/ruff format provider emulator cron tests examples benchmarks scripts
+	$(VENV)/bin/ruff check --fix provider emulator cron tests examples benchmarks scripts
 
 test: venv engine lint
 	CI=$${CI:-} $(VENV)/bin/pytest $(PYTEST_ARGS)

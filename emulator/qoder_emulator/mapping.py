@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pulumi_qoder.schedule import fire_times
+from qoder_cron import fire_times
 
 from .ids import fmt_seconds, parse_time
 

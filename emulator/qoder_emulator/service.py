@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pulumi_qoder.schedule import fire_times, fire_times_between
+from qoder_cron import fire_times, fire_times_between
 
 from . import validation as v
 from .errors import conflict, invalid, not_found

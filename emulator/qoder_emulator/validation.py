@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_qoder.schedule import ScheduleError, validate_expression, validate_timezone
+from qoder_cron import ScheduleError, validate_expression, validate_timezone
 
 from .errors import invalid
 

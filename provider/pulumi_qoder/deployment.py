@@ -23,7 +23,7 @@ import pulumi
 from pulumi.runtime import rpc
 
 from . import _objects as objects
-from . import schedule as cron
+import qoder_cron as cron
 from . import validators as v
 from ._base import (
     Failures,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from . import schedule as cron
+import qoder_cron as cron
 from ._base import Failures, is_unknown
 
 __all__ = [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_qoder.schedule import fire_times
+from qoder_cron import fire_times
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pulumi_qoder.schedule import ScheduleError, describe, dst_effects
+from qoder_cron import ScheduleError, describe, dst_effects
 
 WORDING = [
     ("0 9 * * *", "at 09:00, every day"),
@@ -56,7 +56,7 @@ def test_wording_does_not_follow_the_process_locale() -> None:
     # locale is faked because the machine may not have de_DE installed.
     code = (
         "import locale; locale.getlocale = lambda *args: ('de_DE', 'UTF-8');"
-        "from pulumi_qoder.schedule import describe; print(describe('0 9 * * 1-5'))"
+        "from qoder_cron import describe; print(describe('0 9 * * 1-5'))"
     )
     out = subprocess.run(
         [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pulumi_qoder.schedule import _fire_times_after_minute, fire_times
+from qoder_cron import _fire_times_after_minute, fire_times
 
 EXPRESSIONS = ["0 9 * * *", "*/7 * * * *", "30 1 * * *", "30 2 * * 0", "15 */3 1,15 * *", "* * * * *"]
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Shanghai", "UTC", "Australia/Lord_Howe", "Asia/Kolkata"]

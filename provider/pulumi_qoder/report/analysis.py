@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pulumi_qoder import schedule as cron
+import qoder_cron as cron
 from pulumi_qoder.report.preview import PreviewDigest, PreviewStep, ResourceState
 
 __all__ = [

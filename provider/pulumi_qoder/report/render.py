@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from pulumi_qoder import schedule as cron
+import qoder_cron as cron
 from pulumi_qoder.report.analysis import (
     RUN_WINDOW,
     Action,

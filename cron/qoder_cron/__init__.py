@@ -1,7 +1,8 @@
 """Cron schedules as the Deployments API understands them: validation, fire times, wording.
 
-One pure module shared by the provider (check-time validation), the emulator (``upcoming_runs_at``
-and the scheduler) and the schedule report, so that all three agree to the minute.
+A leaf package (it imports neither pulumi nor fastapi) shared by the provider (check-time
+validation), the emulator (``upcoming_runs_at`` and the scheduler) and the schedule report, so that
+all three agree to the minute without the emulator importing the provider.
 
 Rules (see ``shared/api/deployments-api.md`` section 8): five POSIX fields
 ``minute hour day-of-month month day-of-week``; day-of-week 0-7 (0 and 7 are Sunday); no macros,
@@ -23,7 +24,6 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from cron_descriptor import ExpressionDescriptor, Options
 from croniter import croniter
 
 __all__ = [
@@ -229,9 +229,6 @@ def dst_effects(expression: str, timezone: str, start: datetime, end: datetime) 
     return effects
 
 
-# Pinned, not detected: the library otherwise follows the process locale (German words on one
-# machine, English on another), and the summary would become a diff between CI and laptops.
-_WORDING = Options(locale_code="en_US", use_24hour_time_format=True, verbose=False)
 _WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 
@@ -281,7 +278,13 @@ def describe(expression: str, timezone: str | None = None) -> str:
         # Without a day-of-month restriction the OR rule cannot apply, so rewriting is safe.
         day_of_week = _plain_weekdays(day_of_week)
     fields = " ".join((minute, hour, day_of_month, month, day_of_week))
-    text = ExpressionDescriptor(fields, _WORDING).get_description()
+    # Imported here: only wording needs it, and it costs start-up time in every provider process.
+    from cron_descriptor import ExpressionDescriptor, Options
+
+    # Pinned, not detected: the library otherwise follows the process locale (German words on one
+    # machine, English on another), and the summary would become a diff between CI and laptops.
+    wording = Options(locale_code="en_US", use_24hour_time_format=True, verbose=False)
+    text = ExpressionDescriptor(fields, wording).get_description()
     text = text[:1].lower() + text[1:]
     text = text.replace(" through ", " to ").replace("at 0 minutes past the hour", "on the hour")
     text = re.sub(r"\b(\w+day) to \1\b", r"only on \1", text)  # "7-7" / "0-0"
