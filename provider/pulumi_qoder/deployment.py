@@ -22,8 +22,9 @@ from typing import Any, Literal
 import pulumi
 from pulumi.runtime import rpc
 
-from . import _objects as objects
 import qoder_cron as cron
+
+from . import _objects as objects
 from . import validators as v
 from ._base import (
     Failures,

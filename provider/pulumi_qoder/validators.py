@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import qoder_cron as cron
+
 from ._base import Failures, is_unknown
 
 __all__ = [
