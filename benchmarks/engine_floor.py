@@ -1,0 +1,254 @@
+"""The provider against the engine's own floor, side by side in one run (on demand, not a test).
+
+The *floor* is the same stack shape with a dynamic resource whose create/diff/read/update/delete
+only return: same inputs per resource, same engine, same run. Whatever the provider costs above it
+is ours to remove; the floor itself is the engine's (and the Python dynamic-provider SDK's).
+
+For each N and ``--parallel`` setting, the two variants run interleaved (the order alternates per
+repetition) through five operations on a fresh stack: ``up`` (create), a no-op ``preview``, ``up``
+after one schedule changes, ``refresh``, ``destroy``. Printed per operation: the provider/floor
+ratio (median and min over repetitions), medians of both, the API calls the emulator saw, and
+the emulator's CPU share of the provider run (the emulator runs in this process, which otherwise
+waits on the CLI). Also: state bytes per resource for both, and the peak RSS of the provider process
+(``VmHWM`` of ``python -m pulumi.dynamic``, polled from /proc).
+
+    .venv/bin/python benchmarks/engine_floor.py [--n 50 200] [--parallel default 4 16] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from qoder_emulator.testing import EmulatorHandle, running_emulator  # noqa: E402
+from tests.engine.conftest import PulumiProject, obtain_engine, offline_env  # noqa: E402
+
+OPERATIONS = ("up (create)", "no-op preview", "one change", "refresh", "destroy")
+
+# Same stack shape and inputs for both variants; only the resource classes differ.
+PROGRAM = """
+import pulumi
+{imports}
+
+cfg = pulumi.Config()
+count = int(cfg.require("count"))
+first_cron = cfg.get("firstCron") or "0 9 * * *"
+agent = Agent("bench-agent", name="bench-agent", model="ultimate")
+env = Environment("bench-env", name="bench-env")
+for i in range(count):
+    Deployment(f"dep-{{i}}", name=f"bench-{{i}}", agent=agent.id, environment_id=env.id,
+        schedule={{"expression": first_cron if i == 0 else f"{{i % 60}} 9 * * *", "timezone": "Asia/Shanghai"}},
+        initial_events=[{{"type": "user.message", "content": f"Report {{i}}"}}],
+        metadata={{"index": str(i)}})
+"""
+PROVIDER_IMPORTS = "from pulumi_qoder import Agent, Deployment, Environment"
+FLOOR_IMPORTS = "from floor import Agent, Deployment, Environment"
+
+# The floor: importable (pickled by reference, like ours), methods that only return.
+FLOOR_MODULE = """
+import uuid
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+
+class FloorProvider(ResourceProvider):
+    def check(self, _olds: Any, news: Any) -> CheckResult:
+        return CheckResult(news, [])
+
+    def diff(self, _id: str, _olds: Any, _news: Any) -> DiffResult:
+        return DiffResult(changes=None)
+
+    def create(self, props: Any) -> CreateResult:
+        return CreateResult(uuid.uuid4().hex, props)
+
+    def read(self, id_: str, props: Any) -> ReadResult:
+        return ReadResult(id_, props)
+
+    def update(self, _id: str, _olds: Any, news: Any) -> UpdateResult:
+        return UpdateResult(news)
+
+    def delete(self, _id: str, _props: Any) -> None:
+        return None
+
+
+_PROVIDER = FloorProvider()
+
+
+class _Floor(pulumi.dynamic.Resource):
+    def __init__(self, name: str, **props: Any) -> None:
+        super().__init__(_PROVIDER, name, props, None)
+
+
+class Agent(_Floor, module="floor", name="Agent"):
+    pass
+
+
+class Environment(_Floor, module="floor", name="Environment"):
+    pass
+
+
+class Deployment(_Floor, module="floor", name="Deployment"):
+    pass
+"""
+
+
+@dataclass
+class Sample:
+    seconds: float
+    api_calls: int
+    emulator_cpu: float
+
+
+@dataclass
+class Results:
+    samples: dict[tuple[str, str], list[Sample]] = field(default_factory=dict)
+    state_bytes: dict[str, list[float]] = field(default_factory=dict)
+    peak_rss_mb: list[float] = field(default_factory=list)
+
+    def add(self, variant: str, operation: str, sample: Sample) -> None:
+        self.samples.setdefault((variant, operation), []).append(sample)
+
+
+@contextmanager
+def provider_peak_rss() -> Iterator[list[float]]:
+    """Poll /proc for ``python -m pulumi.dynamic`` processes; yield a list that receives the peak
+    (VmHWM, MB) of each one seen."""
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(0.05):
+            for pid_dir in Path("/proc").iterdir():
+                if not pid_dir.name.isdigit():
+                    continue
+                try:
+                    cmdline = (pid_dir / "cmdline").read_bytes()
+                    if b"pulumi.dynamic" not in cmdline:
+                        continue
+                    for line in (pid_dir / "status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            peaks[int(pid_dir.name)] = int(line.split()[1]) / 1024
+                except OSError:
+                    continue
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    out: list[float] = []
+    try:
+        yield out
+    finally:
+        stop.set()
+        thread.join()
+        out.extend(peaks.values())
+
+
+def measure(emu: EmulatorHandle, action: Callable[[], object]) -> Sample:
+    emu.clear_requests()
+    cpu, wall = time.process_time(), time.perf_counter()
+    action()
+    seconds = time.perf_counter() - wall
+    return Sample(seconds, len(emu.requests()), (time.process_time() - cpu) / seconds)
+
+
+def run_variant(
+    variant: str, engine: Path, scratch: Path, emu: EmulatorHandle, n: int, parallel: str, results: Results
+) -> None:
+    directory = scratch / f"{variant}-{time.monotonic_ns()}"
+    directory.mkdir()
+    (directory / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
+    (directory / "floor.py").write_text(FLOOR_MODULE)
+    env = offline_env(engine, directory / ".pulumi")
+    # As a user's shell would: bytecode is written and reused.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        QODER_BASE_URL=emu.base_url,
+        QODER_PAT=emu.tokens[0],
+        PYTHONPATH=str(directory),  # the floor module, for the provider process too
+    )
+    project = PulumiProject(directory, env)
+    imports = PROVIDER_IMPORTS if variant == "provider" else FLOOR_IMPORTS
+    project.write_program(PROGRAM.format(imports=imports))
+    project.run("stack", "init", "bench")
+    project.set_config("count", str(n))
+    extra = () if parallel == "default" else ("--parallel", parallel)
+    results.add(variant, "up (create)", measure(emu, lambda: project.up(*extra)))
+    state = project.export()["deployment"]
+    resources = state.get("resources", [])
+    results.state_bytes.setdefault(variant, []).append(len(json.dumps(state)) / max(1, len(resources)))
+    results.add(
+        variant, "no-op preview", measure(emu, lambda: project.preview("--expect-no-changes", *extra))
+    )
+    project.set_config("firstCron", "30 10 * * 1-5")
+    results.add(variant, "one change", measure(emu, lambda: project.up(*extra)))
+    results.add(variant, "refresh", measure(emu, lambda: project.refresh(*extra)))
+    results.add(variant, "destroy", measure(emu, lambda: project.destroy(*extra)))
+
+
+def report(n: int, parallel: str, results: Results, load: tuple[float, float, float]) -> None:
+    print(
+        f"\n### N = {n}, --parallel {parallel} (load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})\n"
+    )
+    print(
+        "| operation | provider/floor median | min | provider s (median) | floor s (median) | API calls | emulator CPU |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for op in OPERATIONS:
+        ours, floor = results.samples[("provider", op)], results.samples[("floor", op)]
+        ratios = [a.seconds / b.seconds for a, b in zip(ours, floor, strict=True)]
+        print(
+            f"| {op} | {statistics.median(ratios):.2f}x | {min(ratios):.2f}x "
+            f"| {statistics.median(s.seconds for s in ours):.2f} | {statistics.median(s.seconds for s in floor):.2f} "
+            f"| {ours[-1].api_calls} | {statistics.median(s.emulator_cpu for s in ours):.0%} |"
+        )
+    sb = {k: statistics.median(v) for k, v in results.state_bytes.items()}
+    rss = max(results.peak_rss_mb, default=0.0)
+    print(
+        f"\nState per resource: provider {sb['provider'] / 1024:.2f} KB, floor {sb['floor'] / 1024:.2f} KB. "
+        f"Peak RSS of a provider process: {rss:.0f} MB."
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--parallel", nargs="+", default=["default"])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    engine = obtain_engine()
+    for n in args.n:
+        for parallel in args.parallel:
+            results = Results()
+            load = os.getloadavg()
+            with tempfile.TemporaryDirectory() as tmp, running_emulator(clock="real") as emu:
+                for rep in range(args.repeat):
+                    order = ("provider", "floor") if rep % 2 == 0 else ("floor", "provider")
+                    for variant in order:
+                        if variant == "provider":
+                            with provider_peak_rss() as peaks:
+                                run_variant(variant, engine, Path(tmp), emu, n, parallel, results)
+                            results.peak_rss_mb.extend(peaks)
+                        else:
+                            run_variant(variant, engine, Path(tmp), emu, n, parallel, results)
+            report(n, parallel, results, load)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
