@@ -283,10 +283,22 @@ def api_router(emulator: Emulator) -> APIRouter:
 
     @router.get("/vaults", tags=["vaults"])
     async def list_vaults(
-        account: Auth, pages: Pages, include_archived: IncludeArchived = None
+        account: Auth,
+        pages: Pages,
+        include_archived: IncludeArchived = None,
+        name: Annotated[str | None, Query(description="exact display_name")] = None,
+        created_gte: Annotated[str | None, Query(alias="created_at[gte]")] = None,
+        created_lte: Annotated[str | None, Query(alias="created_at[lte]")] = None,
     ) -> JSONResponse:
         return _json(
-            emulator.list_vaults(account, pages, bool(_bool_query(include_archived, "include_archived")))
+            emulator.list_vaults(
+                account,
+                pages,
+                include_archived=bool(_bool_query(include_archived, "include_archived")),
+                name=name,
+                created_gte=_time_query(created_gte, "created_at[gte]"),
+                created_lte=_time_query(created_lte, "created_at[lte]"),
+            )
         )
 
     @router.get("/vaults/{vault_id}", tags=["vaults"])
@@ -300,6 +312,55 @@ def api_router(emulator: Emulator) -> APIRouter:
     @router.delete("/vaults/{vault_id}", tags=["vaults"])
     async def delete_vault(vault_id: str, account: Auth) -> JSONResponse:
         return _json(emulator.delete_vault(account, vault_id))
+
+    # --- vault credentials (a sub-resource; updated in place, unlike vaults) ---
+    @router.post(
+        "/vaults/{vault_id}/credentials",
+        tags=["credentials"],
+        openapi_extra=schemas.body(schemas.CREDENTIAL_CREATE),
+    )
+    async def create_credential(vault_id: str, request: Request, account: Auth) -> JSONResponse:
+        return _json(emulator.create_credential(account, vault_id, await _body(request)), 201)
+
+    @router.get("/vaults/{vault_id}/credentials", tags=["credentials"])
+    async def list_credentials(
+        vault_id: str,
+        account: Auth,
+        pages: Pages,
+        include_archived: IncludeArchived = None,
+        name: Annotated[str | None, Query(description="exact display_name")] = None,
+    ) -> JSONResponse:
+        return _json(
+            emulator.list_credentials(
+                account,
+                vault_id,
+                pages,
+                include_archived=bool(_bool_query(include_archived, "include_archived")),
+                name=name,
+            )
+        )
+
+    @router.get("/vaults/{vault_id}/credentials/{credential_id}", tags=["credentials"])
+    async def get_credential(vault_id: str, credential_id: str, account: Auth) -> JSONResponse:
+        return _json(emulator.get_credential(account, vault_id, credential_id))
+
+    @router.post(
+        "/vaults/{vault_id}/credentials/{credential_id}",
+        tags=["credentials"],
+        openapi_extra=schemas.body(schemas.CREDENTIAL_UPDATE),
+    )
+    async def update_credential(
+        vault_id: str, credential_id: str, request: Request, account: Auth
+    ) -> JSONResponse:
+        return _json(emulator.update_credential(account, vault_id, credential_id, await _body(request)))
+
+    @router.post("/vaults/{vault_id}/credentials/{credential_id}/archive", tags=["credentials"])
+    async def archive_credential(vault_id: str, credential_id: str, account: Auth) -> JSONResponse:
+        return _json(emulator.archive_credential(account, vault_id, credential_id))
+
+    @router.delete("/vaults/{vault_id}/credentials/{credential_id}", tags=["credentials"])
+    async def delete_credential(vault_id: str, credential_id: str, account: Auth) -> JSONResponse:
+        return _json(emulator.delete_credential(account, vault_id, credential_id))
 
     return router
 

@@ -61,8 +61,29 @@ def render_environment(doc: Doc) -> Doc:
     return out
 
 
-def render_vault(doc: Doc) -> Doc:
+def render_vault(doc: Doc, inline_credentials: Sequence[Doc]) -> Doc:
+    """The vault with the credentials given inline at create, in the documented flat shape."""
+    return {**public(doc), "credentials": [dict(c) for c in inline_credentials]}
+
+
+def render_credential(doc: Doc) -> Doc:
     return public(doc)
+
+
+def render_inline_credential(doc: Doc) -> Doc:
+    """A credential in the flat shape ``POST /vaults`` documents (``type`` is the auth type there)."""
+    auth = doc["auth"]
+    return {
+        "id": doc["id"],
+        "vault_id": doc["vault_id"],
+        "mcp_server_url": auth["mcp_server_url"],
+        "protocol": auth.get("protocol", "streamable_http"),
+        "type": auth["type"],
+        "status": doc["status"],
+        "archived_at": doc["archived_at"],
+        "created_at": doc["created_at"],
+        "updated_at": doc["updated_at"],
+    }
 
 
 def render_run(doc: Doc) -> Doc:

@@ -28,7 +28,19 @@ from .service import CURRENT_REQUEST, Account, Emulator, RequestContext
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 _WRITE_METHODS = ("POST", "PUT", "DELETE")
 _PREFIXES = ("/api/v1/cloud", "/v1")
-_SECRET_KEYS = frozenset({"authorization_token", "access_token", "token", "password", "secret", "api_key"})
+_SECRET_KEYS = frozenset(
+    {
+        "authorization_token",
+        "access_token",
+        "token",
+        "password",
+        "secret",
+        "api_key",
+        "refresh_token",
+        "client_secret",
+        "secret_value",
+    }
+)
 REDACTED = "[REDACTED]"
 
 

@@ -173,6 +173,42 @@ VAULT_CREATE: dict[str, Any] = {
         },
     },
 }
+_CREDENTIAL_AUTH: dict[str, Any] = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {
+        "type": {"enum": ["static_bearer", "mcp_oauth", "environment_variable"]},
+        "token": _STR,
+        "access_token": _STR,
+        "mcp_server_url": _STR,
+        "protocol": {"enum": ["sse", "streamable_http"]},
+        "expires_at": {"type": ["string", "null"]},
+        "refresh": {"type": "object"},
+        "secret_name": _STR,
+        "secret_value": _STR,
+        "networking": {"type": "object"},
+        "injection_location": {"type": "object"},
+    },
+}
+CREDENTIAL_CREATE: dict[str, Any] = {
+    "type": "object",
+    "required": ["auth"],
+    "additionalProperties": False,
+    "properties": {
+        "auth": _CREDENTIAL_AUTH,
+        "display_name": {"type": ["string", "null"], "maxLength": 255},
+        "metadata": _METADATA,
+    },
+}
+CREDENTIAL_UPDATE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "auth": _CREDENTIAL_AUTH,
+        "display_name": {"type": ["string", "null"], "maxLength": 255},
+        "metadata": {"type": "object"},
+    },
+}
 EMPTY: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 

@@ -26,8 +26,10 @@ from .mapping import (
     list_envelope,
     render_agent,
     render_agent_version,
+    render_credential,
     render_deployment,
     render_environment,
+    render_inline_credential,
     render_run,
     render_vault,
 )
@@ -88,6 +90,32 @@ def page_params(
     if limit <= 0:
         raise invalid("limit", f"limit must be a positive integer (got {limit}).")
     return PageParams(min(limit, MAX_LIMIT), after_id or None, before_id or None)
+
+
+def _created_filter(
+    gte: datetime | None,
+    lte: datetime | None,
+    *,
+    gt: datetime | None = None,
+    lt: datetime | None = None,
+    name_key: str = "name",
+    name: str | None = None,
+) -> Callable[[Doc], bool] | None:
+    """A ``keep`` predicate for ``created_at[gt|gte|lt|lte]`` and an exact name, or None when unfiltered."""
+    if gte is None and lte is None and gt is None and lt is None and name is None:
+        return None
+
+    def keep(doc: Doc) -> bool:
+        created = parse_time(doc["created_at"])
+        return (
+            (gte is None or created >= gte)
+            and (lte is None or created <= lte)
+            and (gt is None or created > gt)
+            and (lt is None or created < lt)
+            and (name is None or doc.get(name_key) == name)
+        )
+
+    return keep
 
 
 def _epoch(moment: datetime | None) -> float | None:
@@ -691,38 +719,63 @@ class Emulator:
         fields = v.vault_create(body)
         stamp = fmt_seconds(self.now())
         vault_id = new_id("vault")
-        credentials = [
-            {
-                "id": new_id("vcred"),
-                "vault_id": vault_id,
-                **c,
-                "status": "active",
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-            for c in fields["credentials"]
-        ]
         doc: Doc = {
             "id": vault_id,
             "type": "vault",
             "display_name": fields["display_name"],
             "status": "active",
             "metadata": fields["metadata"],
-            "credentials": credentials,
             "archived_at": None,
             "created_at": stamp,
             "updated_at": stamp,
+            "_credential_ids": [],
         }
+        # Inline credentials are ordinary credential objects too: the sub-resource sees them.
+        credentials = [
+            self._new_credential(vault_id, {"display_name": None, "metadata": {}, "auth": auth}, stamp)
+            for auth in map(v.inline_credential_auth, fields["credentials"])
+        ]
+        doc["_credential_ids"] = [c["id"] for c in credentials]
         with self.storage.transaction():
             self.storage.insert("vault", account.key, doc)
+            for credential in credentials:
+                self.storage.insert("credential", account.key, credential, parent=vault_id)
             self._note_write(account, vault_id, None)
-        return render_vault(doc)
+        return self._render_vault(account, doc)
+
+    def _render_vault(self, account: Account, doc: Doc) -> Doc:
+        ids = doc.get("_credential_ids")
+        if ids is None:  # a vault stored before credentials became a sub-resource
+            return render_vault(doc, doc.get("credentials") or [])
+        found = {c["id"]: c for c in self._credentials_of(account, doc["id"]) if c["id"] in ids}
+        return render_vault(doc, [render_inline_credential(found[i]) for i in ids if i in found])
+
+    def _credentials_of(self, account: Account, vault_id: str) -> list[Doc]:
+        rows = self.storage.scan("credential", account.key, want=1_000_000, parent=vault_id, ascending=True)
+        return [doc for _, doc in rows]
 
     def get_vault(self, account: Account, vault_id: str) -> Doc:
-        return render_vault(self._read("vault", account, vault_id, "Vault"))
+        return self._render_vault(account, self._read("vault", account, vault_id, "Vault"))
 
-    def list_vaults(self, account: Account, params: PageParams, include_archived: bool) -> Doc:
-        return self._page("vault", account, params, render_vault, include_archived=include_archived)
+    def list_vaults(
+        self,
+        account: Account,
+        params: PageParams,
+        *,
+        include_archived: bool,
+        name: str | None,
+        created_gte: datetime | None,
+        created_lte: datetime | None,
+    ) -> Doc:
+        keep = _created_filter(created_gte, created_lte, name_key="display_name", name=name)
+        return self._page(
+            "vault",
+            account,
+            params,
+            lambda d: self._render_vault(account, d),
+            include_archived=include_archived,
+            keep=keep,
+        )
 
     def archive_vault(self, account: Account, vault_id: str) -> Doc:
         with self.storage.transaction():
@@ -733,11 +786,101 @@ class Emulator:
             doc = {**copy.deepcopy(previous), "status": "archived", "archived_at": stamp, "updated_at": stamp}
             self.storage.replace(doc)
             self._note_write(account, vault_id, previous)
-        return render_vault(doc)
+        return self._render_vault(account, doc)
 
     def delete_vault(self, account: Account, vault_id: str) -> Doc:
         with self.storage.transaction():
             previous = self._load("vault", account, vault_id, "Vault")
+            for credential in self._credentials_of(account, vault_id):
+                self.storage.delete(credential["id"])
             self.storage.delete(vault_id)
             self._note_write(account, vault_id, previous)
         return {"id": vault_id, "type": "vault_deleted"}
+
+    # --- vault credentials -------------------------------------------------------------------------
+
+    @staticmethod
+    def _new_credential(vault_id: str, fields: Doc, stamp: str) -> Doc:
+        return {
+            "id": new_id("vcred"),
+            "type": "vault_credential",
+            "vault_id": vault_id,
+            "display_name": fields["display_name"],
+            "auth": fields["auth"],
+            "metadata": fields["metadata"],
+            "status": "active",
+            "archived_at": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+
+    def _credential(self, account: Account, vault_id: str, credential_id: str, *, read: bool = False) -> Doc:
+        self._load("vault", account, vault_id, "Vault")
+        doc = (
+            self._read("credential", account, credential_id, "Credential")
+            if read
+            else self._load("credential", account, credential_id, "Credential")
+        )
+        if doc["vault_id"] != vault_id:
+            raise not_found("Credential", credential_id)
+        return doc
+
+    def create_credential(self, account: Account, vault_id: str, body: Any) -> Doc:
+        fields = v.credential_create(body)
+        with self.storage.transaction():
+            vault = self._load("vault", account, vault_id, "Vault")
+            if vault["archived_at"] is not None:
+                raise conflict(f"Vault {vault_id} is archived; it takes no new credentials.")
+            doc = self._new_credential(vault_id, fields, fmt_seconds(self.now()))
+            self.storage.insert("credential", account.key, doc, parent=vault_id)
+            self._note_write(account, doc["id"], None)
+        return render_credential(doc)
+
+    def get_credential(self, account: Account, vault_id: str, credential_id: str) -> Doc:
+        return render_credential(self._credential(account, vault_id, credential_id, read=True))
+
+    def list_credentials(
+        self, account: Account, vault_id: str, params: PageParams, *, include_archived: bool, name: str | None
+    ) -> Doc:
+        self._load("vault", account, vault_id, "Vault")
+        keep = None if name is None else (lambda d: d["display_name"] == name)
+        return self._page(
+            "credential",
+            account,
+            params,
+            render_credential,
+            parent=vault_id,
+            include_archived=include_archived,
+            keep=keep,
+        )
+
+    def update_credential(self, account: Account, vault_id: str, credential_id: str, body: Any) -> Doc:
+        with self.storage.transaction():
+            previous = self._credential(account, vault_id, credential_id)
+            if previous["archived_at"] is not None:
+                raise conflict(f"Credential {credential_id} is archived and can no longer be changed.")
+            changes, rotated = v.credential_update(body, previous)
+            doc = {**copy.deepcopy(previous), **changes}
+            if doc != previous or rotated:
+                doc["updated_at"] = fmt_seconds(self.now())
+                self.storage.replace(doc)
+                self._note_write(account, credential_id, previous)
+        return render_credential(doc)
+
+    def archive_credential(self, account: Account, vault_id: str, credential_id: str) -> Doc:
+        with self.storage.transaction():
+            previous = self._credential(account, vault_id, credential_id)
+            if previous["archived_at"] is not None:
+                raise conflict(f"Credential {credential_id} is already archived.")
+            stamp = fmt_seconds(self.now())
+            doc = {**copy.deepcopy(previous), "status": "archived", "archived_at": stamp, "updated_at": stamp}
+            self.storage.replace(doc)
+            self._note_write(account, credential_id, previous)
+        return render_credential(doc)
+
+    def delete_credential(self, account: Account, vault_id: str, credential_id: str) -> Doc:
+        with self.storage.transaction():
+            previous = self._credential(account, vault_id, credential_id)
+            self.storage.delete(credential_id)
+            self._note_write(account, credential_id, previous)
+        return {"id": credential_id, "type": "vault_credential_deleted"}

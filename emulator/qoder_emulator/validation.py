@@ -13,6 +13,7 @@ from typing import Any
 from qoder_cron import ScheduleError, validate_expression, validate_timezone
 
 from .errors import invalid
+from .ids import fmt_seconds, parse_time
 
 MAX_NAME = 256
 MAX_DESCRIPTION = 2048
@@ -620,4 +621,241 @@ def vault_create(body: Any) -> dict[str, Any]:
         "display_name": string(obj["display_name"], "display_name", min_len=1, max_len=255),
         "credentials": [vault_credential(c, join("credentials", i)) for i, c in enumerate(creds)],
         "metadata": plain_metadata(obj.get("metadata")),
+    }
+
+
+# --- vault credentials (the sub-resource /vaults/{id}/credentials) ------------------------------
+
+CREDENTIAL_AUTH_TYPES = ("static_bearer", "mcp_oauth", "environment_variable")
+TOKEN_ENDPOINT_AUTH_TYPES = ("none", "client_secret_basic", "client_secret_post")
+_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_SECRET = 8192
+
+
+def _url(value: Any, param: str) -> str:
+    url = string(value, param, min_len=1, max_len=2048)
+    if not re.match(r"^https?://", url):
+        raise invalid(param, f"{param} must be an http(s) URL.")
+    return url
+
+
+def _secret(value: Any, param: str) -> None:
+    """Write-only values are checked, never kept: nothing can echo what was never stored."""
+    string(value, param, min_len=1, max_len=MAX_SECRET)
+
+
+def _timestamp(value: Any, param: str) -> str | None:
+    if value is None:
+        return None
+    text = string(value, param, min_len=1)
+    try:
+        datetime_value = parse_time(text)
+    except ValueError as exc:
+        raise invalid(param, f"{param} must be an RFC 3339 timestamp (got {text!r}).") from exc
+    return fmt_seconds(datetime_value)
+
+
+def _token_endpoint_auth(value: Any, param: str, *, update: bool) -> dict[str, Any]:
+    obj = require_object(value, param)
+    if "type" not in obj:
+        raise invalid(join(param, "type"), f"Missing required field: {join(param, 'type')}")
+    kind = one_of(obj["type"], join(param, "type"), TOKEN_ENDPOINT_AUTH_TYPES)
+    if kind == "none":
+        check_fields(obj, param, {"type"})
+    else:
+        check_fields(obj, param, {"type", "client_secret"}, () if update else ("client_secret",))
+        if obj.get("client_secret") is not None or not update:
+            _secret(obj["client_secret"], join(param, "client_secret"))
+    return {"type": kind}
+
+
+def _oauth_refresh(value: Any, param: str) -> dict[str, Any]:
+    obj = require_object(value, param)
+    check_fields(
+        obj,
+        param,
+        {"client_id", "refresh_token", "token_endpoint", "token_endpoint_auth", "resource", "scope"},
+        ("client_id", "refresh_token", "token_endpoint", "token_endpoint_auth"),
+    )
+    _secret(obj["refresh_token"], join(param, "refresh_token"))
+    return {
+        "client_id": string(obj["client_id"], join(param, "client_id"), min_len=1, max_len=1024),
+        "token_endpoint": _url(obj["token_endpoint"], join(param, "token_endpoint")),
+        "token_endpoint_auth": _token_endpoint_auth(
+            obj["token_endpoint_auth"], join(param, "token_endpoint_auth"), update=False
+        ),
+        "resource": optional_string(obj.get("resource"), join(param, "resource"), max_len=2048),
+        "scope": optional_string(obj.get("scope"), join(param, "scope"), max_len=2048),
+    }
+
+
+def _credential_networking(value: Any, param: str) -> dict[str, Any]:
+    obj = require_object(value, param)
+    if "type" not in obj:
+        raise invalid(join(param, "type"), f"Missing required field: {join(param, 'type')}")
+    kind = one_of(obj["type"], join(param, "type"), ("unrestricted", "limited"))
+    if kind == "unrestricted":
+        check_fields(obj, param, {"type"})
+        return {"type": kind}
+    check_fields(obj, param, {"type", "allowed_hosts"}, ("allowed_hosts",))
+    hosts = string_list(obj["allowed_hosts"], join(param, "allowed_hosts"), max_items=256, max_len=253)
+    return {"type": kind, "allowed_hosts": hosts}
+
+
+def _injection_location(value: Any, param: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    obj = require_object(value, param)
+    check_fields(obj, param, {"body", "header"})
+    return {k: None if obj.get(k) is None else boolean(obj[k], join(param, k)) for k in ("body", "header")}
+
+
+def credential_auth(value: Any, param: str = "auth") -> dict[str, Any]:
+    """The stored (and echoed) ``auth`` of a new credential: every secret is dropped."""
+    obj = require_object(value, param)
+    if "type" not in obj:
+        raise invalid(join(param, "type"), f"Missing required field: {join(param, 'type')}")
+    kind = one_of(obj["type"], join(param, "type"), CREDENTIAL_AUTH_TYPES)
+    if kind == "static_bearer":
+        check_fields(obj, param, {"type", "token", "mcp_server_url", "protocol"}, ("token", "mcp_server_url"))
+        _secret(obj["token"], join(param, "token"))
+        return {
+            "type": kind,
+            "mcp_server_url": _url(obj["mcp_server_url"], join(param, "mcp_server_url")),
+            "protocol": one_of(
+                obj.get("protocol") or "streamable_http", join(param, "protocol"), ("sse", "streamable_http")
+            ),
+        }
+    if kind == "mcp_oauth":
+        check_fields(
+            obj,
+            param,
+            {"type", "access_token", "mcp_server_url", "expires_at", "refresh"},
+            ("access_token", "mcp_server_url"),
+        )
+        _secret(obj["access_token"], join(param, "access_token"))
+        return {
+            "type": kind,
+            "mcp_server_url": _url(obj["mcp_server_url"], join(param, "mcp_server_url")),
+            "expires_at": _timestamp(obj.get("expires_at"), join(param, "expires_at")),
+            "refresh": None
+            if obj.get("refresh") is None
+            else _oauth_refresh(obj["refresh"], join(param, "refresh")),
+        }
+    check_fields(
+        obj,
+        param,
+        {"type", "secret_name", "secret_value", "networking", "injection_location"},
+        ("secret_name", "secret_value", "networking"),
+    )
+    name = string(obj["secret_name"], join(param, "secret_name"), min_len=1, max_len=256)
+    if not _ENV_VAR_NAME.fullmatch(name):
+        raise invalid(
+            join(param, "secret_name"),
+            f"{join(param, 'secret_name')} must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*).",
+        )
+    _secret(obj["secret_value"], join(param, "secret_value"))
+    return {
+        "type": kind,
+        "secret_name": name,
+        "networking": _credential_networking(obj["networking"], join(param, "networking")),
+        "injection_location": _injection_location(
+            obj.get("injection_location"), join(param, "injection_location")
+        ),
+    }
+
+
+def credential_auth_update(value: Any, current: Mapping[str, Any], param: str = "auth") -> dict[str, Any]:
+    """Apply an ``auth`` update to the stored one. The type is fixed; secrets are checked, not kept."""
+    obj = require_object(value, param)
+    if "type" not in obj:
+        raise invalid(join(param, "type"), f"Missing required field: {join(param, 'type')}")
+    kind = one_of(obj["type"], join(param, "type"), CREDENTIAL_AUTH_TYPES)
+    if kind != current["type"]:
+        raise invalid(
+            join(param, "type"),
+            f"{join(param, 'type')} cannot change from {current['type']!r} to {kind!r}; "
+            "create a new credential instead.",
+        )
+    out = dict(current)
+    if kind == "static_bearer":
+        check_fields(obj, param, {"type", "token"})
+        if obj.get("token") is not None:
+            _secret(obj["token"], join(param, "token"))
+        return out
+    if kind == "mcp_oauth":
+        check_fields(obj, param, {"type", "access_token", "expires_at", "refresh"})
+        if obj.get("access_token") is not None:
+            _secret(obj["access_token"], join(param, "access_token"))
+        if "expires_at" in obj:
+            out["expires_at"] = _timestamp(obj["expires_at"], join(param, "expires_at"))
+        if obj.get("refresh") is not None:
+            refresh_param = join(param, "refresh")
+            refresh = require_object(obj["refresh"], refresh_param)
+            check_fields(refresh, refresh_param, {"refresh_token", "scope", "token_endpoint_auth"})
+            if out.get("refresh") is None:
+                raise invalid(refresh_param, f"{refresh_param}: this credential has no refresh settings.")
+            merged = dict(out["refresh"])
+            if refresh.get("refresh_token") is not None:
+                _secret(refresh["refresh_token"], join(refresh_param, "refresh_token"))
+            if "scope" in refresh:
+                merged["scope"] = optional_string(
+                    refresh["scope"], join(refresh_param, "scope"), max_len=2048
+                )
+            if refresh.get("token_endpoint_auth") is not None:
+                merged["token_endpoint_auth"] = _token_endpoint_auth(
+                    refresh["token_endpoint_auth"], join(refresh_param, "token_endpoint_auth"), update=True
+                )
+            out["refresh"] = merged
+        return out
+    check_fields(obj, param, {"type", "secret_value", "injection_location", "networking"})
+    if obj.get("secret_value") is not None:
+        _secret(obj["secret_value"], join(param, "secret_value"))
+    if obj.get("networking") is not None:
+        out["networking"] = _credential_networking(obj["networking"], join(param, "networking"))
+    if "injection_location" in obj:
+        out["injection_location"] = _injection_location(
+            obj["injection_location"], join(param, "injection_location")
+        )
+    return out
+
+
+def credential_create(body: Any) -> dict[str, Any]:
+    obj = require_object(body, None)
+    check_fields(obj, "", {"auth", "display_name", "metadata"}, ("auth",))
+    return {
+        "display_name": optional_string(obj.get("display_name"), "display_name", max_len=255),
+        "auth": credential_auth(obj["auth"]),
+        "metadata": plain_metadata(obj.get("metadata")),
+    }
+
+
+def credential_update(body: Any, current: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The changed fields, and whether a secret was rotated (which changes nothing we echo)."""
+    obj = require_object(body, None)
+    check_fields(obj, "", {"auth", "display_name", "metadata"})
+    out: dict[str, Any] = {}
+    rotated = False
+    if "display_name" in obj:
+        out["display_name"] = optional_string(obj["display_name"], "display_name", max_len=255)
+    if obj.get("auth") is not None:
+        out["auth"] = credential_auth_update(obj["auth"], current["auth"])
+        auth = obj["auth"]
+        refresh = auth.get("refresh") if isinstance(auth.get("refresh"), dict) else {}
+        endpoint_auth = refresh.get("token_endpoint_auth") if isinstance(refresh, dict) else None
+        rotated = any(auth.get(k) is not None for k in ("token", "access_token", "secret_value")) or bool(
+            refresh.get("refresh_token") is not None
+            or (isinstance(endpoint_auth, dict) and endpoint_auth.get("client_secret") is not None)
+        )
+    if "metadata" in obj:
+        out["metadata"] = plain_metadata(obj["metadata"], current.get("metadata"))
+    return out, rotated
+
+
+def inline_credential_auth(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A credential given inline on ``POST /vaults`` as the sub-resource stores its ``auth``."""
+    return {
+        "type": "static_bearer",
+        "mcp_server_url": stored["mcp_server_url"],
+        "protocol": stored["protocol"],
     }
