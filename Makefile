@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo          run the demo stack against the embedded emulator"
 	@echo "make test          linters + the whole test suite (builds the engine if needed)"
-	@echo "make engine        obtain the Pulumi CLI $$(grep -m1 '^VERSION=' scripts/get-engine.sh | cut -d'"' -f2) (cached outside the repo)"
+	@echo "make engine        obtain the Pulumi CLI: $$(bash scripts/get-engine.sh --version) (cached outside the repo)"
 	@echo "make lint          ruff + mypy --strict"
 	@echo "make demo-destroy  destroy the demo stack;  make emulator-stop  stop the emulator"
 	@echo "make bench         run the benchmarks in benchmarks/"
