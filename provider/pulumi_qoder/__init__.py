@@ -1,17 +1,21 @@
 """Pulumi dynamic provider for Qoder Cloud Agents deployments.
 
-Importing this package has no side effects: no network, no config reads, no clients.
+Importing this package has no side effects: no network, no config reads, no clients, and no
+HTTP stack (httpx loads when the first API call is made).
+
+Layout: ``core/`` (the lifecycle, free of Pulumi), ``wire/`` (client, errors, credentials),
+``resources/<kind>/`` (args, check, mapping, lifecycle, resource), ``dynamic.py`` (the
+``pulumi.dynamic`` front end).
 """
 
-from .agent import Agent, AgentArgs, CustomSkillArgs, ModelArgs
-from .deployment import (
+from .resources.agent.args import AgentArgs, CustomSkillArgs, ModelArgs
+from .resources.agent.resource import Agent
+from .resources.deployment.args import (
     BranchCheckoutArgs,
     CasConfigArgs,
     CommitCheckoutArgs,
     DefineOutcomeEventArgs,
-    Deployment,
     DeploymentArgs,
-    DeploymentProvider,
     FileResourceArgs,
     FileRubricArgs,
     GithubRepositoryResourceArgs,
@@ -23,16 +27,18 @@ from .deployment import (
     TextRubricArgs,
     UserMessageEventArgs,
 )
-from .environment import (
-    Environment,
+from .resources.deployment.resource import Deployment, DeploymentProvider
+from .resources.environment.args import (
     EnvironmentArgs,
     EnvironmentConfigArgs,
     LimitedNetworkingArgs,
     PackagesArgs,
     UnrestrictedNetworkingArgs,
 )
-from .errors import ConfigurationError, QoderAPIError, QoderError, QoderTransportError
-from .vault import McpCredentialArgs, Vault, VaultArgs
+from .resources.environment.resource import Environment
+from .resources.vault.args import McpCredentialArgs, VaultArgs
+from .resources.vault.resource import Vault
+from .wire.errors import ConfigurationError, QoderAPIError, QoderError, QoderTransportError
 
 __all__ = [
     "Agent",

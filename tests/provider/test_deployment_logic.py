@@ -13,6 +13,7 @@ from pulumi.runtime import rpc
 
 from pulumi_qoder.deployment import (
     MANUAL_ONLY,
+    DeploymentProvider,
     check_inputs,
     create_body,
     deployment_to_inputs,
@@ -190,9 +191,8 @@ def test_cron_error_message_is_the_documented_one() -> None:
     assert reason.startswith('schedule.expression: "@daily" is not a 5-field cron expression')
 
 
-@pytest.mark.parametrize("unknown", [Unknown(), rpc.UNKNOWN])  # type: ignore[no-untyped-call]
-def test_unknown_values_are_skipped_not_failed(unknown: Any) -> None:
-    news = inputs(
+def unknown_news(unknown: Any) -> dict[str, Any]:
+    return inputs(
         name=unknown,
         agent=unknown,
         environment_id=unknown,
@@ -201,13 +201,25 @@ def test_unknown_values_are_skipped_not_failed(unknown: Any) -> None:
         metadata={"team": unknown},
         resources=unknown,
     )
-    out, failures = check_inputs(news)
+
+
+def test_unknown_values_are_skipped_not_failed() -> None:
+    out, failures = check_inputs(unknown_news(rpc.UNKNOWN))
     assert failures == []
-    assert out["name"] is unknown
+    assert out["name"] == rpc.UNKNOWN
     assert out["schedule_summary"] == rpc.UNKNOWN  # shown as computed in preview
-    whole, failures = check_inputs(inputs(schedule=unknown, initial_events=unknown))
+    whole, failures = check_inputs(inputs(schedule=rpc.UNKNOWN, initial_events=rpc.UNKNOWN))
     assert failures == []
-    assert whole["schedule"] is unknown
+    assert whole["schedule"] == rpc.UNKNOWN
+
+
+def test_sdk_unknown_objects_reach_the_core_as_the_unknown_marker() -> None:
+    # The dynamic front end hands the pulumi-free core the engine's marker, never SDK objects.
+    result = DeploymentProvider().check({}, unknown_news(Unknown()))  # type: ignore[no-untyped-call]
+    assert result.failures == []
+    assert result.inputs is not None
+    assert result.inputs["name"] == rpc.UNKNOWN and result.inputs["resources"] == rpc.UNKNOWN
+    assert result.inputs["schedule_summary"] == rpc.UNKNOWN
 
 
 def test_equivalent_spellings_canonicalize_to_the_same_inputs() -> None:

@@ -11,10 +11,10 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_qoder._base import BaseProvider
 from pulumi_qoder.agent import AgentProvider
 from pulumi_qoder.config import DEFAULT_BASE_URL, resolve_credentials
 from pulumi_qoder.deployment import DeploymentProvider
+from pulumi_qoder.dynamic import DynamicProvider
 from pulumi_qoder.environment import EnvironmentProvider
 from pulumi_qoder.errors import ConfigurationError
 from pulumi_qoder.vault import VaultProvider
@@ -26,7 +26,7 @@ SECRET = "qpat-never-in-pickle-123"
     "provider_class", [DeploymentProvider, AgentProvider, EnvironmentProvider, VaultProvider]
 )
 def test_pickled_provider_is_small_by_reference_and_holds_no_credentials(
-    provider_class: type[BaseProvider],
+    provider_class: type[DynamicProvider],
 ) -> None:
     provider = provider_class()
     provider.configure(
@@ -61,5 +61,43 @@ def test_credentials_come_from_config_first_then_environment(monkeypatch: pytest
 
 
 def test_importing_the_package_has_no_side_effects() -> None:
-    code = "import sys, pulumi_qoder; assert 'httpx' in sys.modules; import pulumi_qoder.client as c; assert not c._CLIENTS"
+    # Nor does it load what only an API call or a schedule needs (issue 13: both the language
+    # host and every provider process pay for each import).
+    code = (
+        "import sys, pulumi_qoder\n"
+        "heavy = {'httpx', 'qca', 'croniter', 'cron_descriptor', 'pulumi_qoder.report'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "import pulumi_qoder.wire.client as c; assert not c._CLIENTS"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": ""})
+
+
+# ``__provider`` as the code before the core/wire/resources split (commit 4a7ba00) wrote it into
+# every stack's state: pickled by reference to the old module paths.
+STATE_PROVIDERS = {
+    DeploymentProvider: "gASVOAAAAAAAAACMF3B1bHVtaV9xb2Rlci5kZXBsb3ltZW50lIwSRGVwbG95bWVudFByb3ZpZGVylJOUKYGUfZRiLg==",
+    AgentProvider: "gASVLgAAAAAAAACMEnB1bHVtaV9xb2Rlci5hZ2VudJSMDUFnZW50UHJvdmlkZXKUk5QpgZR9lGIu",
+    EnvironmentProvider: "gASVOgAAAAAAAACMGHB1bHVtaV9xb2Rlci5lbnZpcm9ubWVudJSME0Vudmlyb25tZW50UHJvdmlkZXKUk5QpgZR9lGIu",
+    VaultProvider: "gASVLgAAAAAAAACMEnB1bHVtaV9xb2Rlci52YXVsdJSMDVZhdWx0UHJvdmlkZXKUk5QpgZR9lGIu",
+}
+
+
+@pytest.mark.parametrize("provider_class", list(STATE_PROVIDERS))
+def test_existing_stacks_provider_unpickles_and_pickles_to_the_same_bytes(
+    provider_class: type[DynamicProvider],
+) -> None:
+    stored = STATE_PROVIDERS[provider_class]
+    # In a fresh interpreter, as the engine's provider process does: the old path must import.
+    code = (
+        "import base64, pickle, sys\n"
+        f"p = pickle.loads(base64.b64decode({stored!r}))\n"
+        "print(type(p).__module__, type(p).__name__, type(p).lifecycle.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == [
+        provider_class.__module__,
+        provider_class.__name__,
+        provider_class.lifecycle.__name__,
+    ]
+    # And today's code writes the very same string: no `~ __provider` update after upgrading.
+    assert serialize_provider(provider_class()) == stored

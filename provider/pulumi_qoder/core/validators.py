@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-import qoder_cron as cron
-
-from ._base import Failures, is_unknown
+from .failures import Failures
+from .values import is_unknown
 
 __all__ = [
     "cron_expression",
@@ -155,20 +154,23 @@ def string_map(
 
 
 def cron_expression(f: Failures, path: str, value: Any) -> bool:
-    """A 5-field cron expression as the API accepts it (rules in ``pulumi_qoder.schedule``)."""
-    return _schedule_rule(f, path, value, cron.validate_expression)
+    """A 5-field cron expression as the API accepts it (rules in ``qoder_cron``)."""
+    return _schedule_rule(f, path, value, "validate_expression")
 
 
 def iana_timezone(f: Failures, path: str, value: Any) -> bool:
-    return _schedule_rule(f, path, value, cron.validate_timezone)
+    return _schedule_rule(f, path, value, "validate_timezone")
 
 
-def _schedule_rule(f: Failures, path: str, value: Any, validate: Callable[[Any], object]) -> bool:
-    """``validate`` from ``pulumi_qoder.schedule``, its ``ScheduleError`` as the failure."""
+def _schedule_rule(f: Failures, path: str, value: Any, rule: str) -> bool:
+    """``qoder_cron.<rule>``, its ``ScheduleError`` as the failure. Imported here, not at the top:
+    a provider process whose resources have no schedule never loads croniter."""
     if is_unknown(value):
         return True
+    import qoder_cron as cron
+
     try:
-        validate(value)
+        getattr(cron, rule)(value)
     except cron.ScheduleError as exc:
         f.add(path, str(exc))
         return False

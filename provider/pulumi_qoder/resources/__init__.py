@@ -1,0 +1,1 @@
+"""One package per kind of object: ``deployment``, ``agent``, ``environment``, ``vault``."""

@@ -1,0 +1,382 @@
+"""Preview-time rules of a deployment (every documented API rule) and one canonical spelling of
+its inputs: ``check_inputs``. Pure: no Pulumi, no network.
+
+Rules and defaults: shared/api/deployments-api.md sections 4, 10, 11, 12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...core import fields
+from ...core import validators as v
+from ...core.failures import CheckFailure, Failures
+from ...core.values import UNKNOWN, contains_unknown, is_unknown, plain_news
+
+__all__ = [
+    "COMPUTED_INPUT_KEYS",
+    "INPUT_KEYS",
+    "MANUAL_ONLY",
+    "OUTPUT_KEYS",
+    "canonical_resource",
+    "check_inputs",
+    "schedule_summary",
+]
+
+INPUT_KEYS = (
+    "name",
+    "description",
+    "agent",
+    "environment_id",
+    "schedule",
+    "initial_events",
+    "resources",
+    "vault_ids",
+    "metadata",
+    "cas_config",
+    "desired_status",
+    "adopt_id",
+)
+COMPUTED_INPUT_KEYS = ("schedule_summary",)
+OUTPUT_KEYS = (
+    "status",
+    "paused_reason",
+    "agent_version",
+    "upcoming_runs_at",
+    "last_run_at",
+    "created_at",
+    "updated_at",
+    "archived_at",
+)
+MANUAL_ONLY = "manual only"
+EVENT_TYPES = ("user.message", "user.define_outcome", "system.message")
+STARTING_EVENT_TYPES = ("user.message", "user.define_outcome")
+BLOCK_TYPES = ("text", "image", "document", "redacted")
+CAS_DEFAULTS: dict[str, Any] = {
+    "session_strategy": "new_session",
+    "max_retries": 0,
+    "timeout_ms": 300000,
+    "max_concurrent": 1,
+}
+CAS_CONFIG_KEYS = ("max_retries", "timeout_ms", "max_concurrent")
+# Not documented; the emulator's contract (kept equal so preview fails where apply would).
+CAS_LIMITS = {"max_retries": (0, 10), "timeout_ms": (1000, 86_400_000), "max_concurrent": (1, 100)}
+DEFINE_OUTCOME_DEFAULT_ITERATIONS = 3
+MEMORY_STORE_DEFAULT_ACCESS = "read_write"
+RESOURCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "github_repository": ("type", "url", "authorization_token", "mount_path", "checkout"),
+    "file": ("type", "file_id", "mount_path"),
+    "memory_store": ("type", "memory_store_id", "access", "instructions"),
+}
+
+
+def _default_mount_path(resource: Mapping[str, Any]) -> str | None:
+    """The mount path the API picks when none is given, so that spelling it out is no change."""
+    if resource.get("type") == "github_repository" and isinstance(resource.get("url"), str):
+        repo = resource["url"].rstrip("/").rsplit("/", 1)[-1]
+        return f"/workspace/{repo.removesuffix('.git')}"
+    if resource.get("type") == "file" and isinstance(resource.get("file_id"), str):
+        return f"/mnt/session/uploads/{resource['file_id']}"
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# check: validation + canonical inputs
+# ------------------------------------------------------------------------------------------------
+
+
+def _canonical_expression(expression: str) -> str:
+    import qoder_cron  # croniter loads only when a schedule is checked
+
+    return qoder_cron.canonical_expression(expression)
+
+
+def _check_agent(f: Failures, value: Any) -> Any:
+    if isinstance(value, str) or is_unknown(value):
+        v.id_with_prefix(f, "agent", value, "agent_")
+        return value
+    if not isinstance(value, Mapping):
+        f.add("agent", 'must be an agent id string or an object {"id": ..., "version": N}')
+        return value
+    extra = set(value) - {"id", "version", "type"}
+    if extra:
+        f.add("agent", f"unknown field(s) {', '.join(sorted(extra))}; expected id and version")
+    if "type" in value:
+        v.one_of(f, "agent.type", value["type"], ("agent",))
+    if "id" not in value:
+        f.add("agent.id", "is required")
+        return value
+    v.id_with_prefix(f, "agent.id", value["id"], "agent_")
+    if value.get("version") is None:
+        return value["id"]  # {id} alone means the same as the bare id: latest version
+    v.integer(f, "agent.version", value["version"], minimum=1)
+    return {"id": value["id"], "version": value["version"]}
+
+
+def _check_schedule(f: Failures, value: Any) -> Any:
+    if value is None or is_unknown(value):
+        return value
+    if not v.is_mapping(f, "schedule", value):
+        return value
+    extra = set(value) - {"expression", "timezone", "type"}
+    if extra:
+        f.add("schedule", f"unknown field(s) {', '.join(sorted(extra))}; expected expression and timezone")
+    if "type" in value:
+        v.one_of(f, "schedule.type", value["type"], ("cron",))
+    out = {}
+    for key in ("expression", "timezone"):
+        if key not in value:
+            f.add(f"schedule.{key}", "is required when a schedule is given (omit schedule for manual-only)")
+    expr = value.get("expression")
+    if "expression" in value and v.cron_expression(f, "schedule.expression", expr):
+        out["expression"] = expr if is_unknown(expr) else _canonical_expression(expr)
+    tz = value.get("timezone")
+    if "timezone" in value and v.iana_timezone(f, "schedule.timezone", tz):
+        out["timezone"] = tz
+    return out
+
+
+def _check_content(f: Failures, path: str, value: Any, *, text_only: bool) -> None:
+    if is_unknown(value):
+        return
+    if isinstance(value, str):
+        v.string(f, path, value, min_len=1)
+        return
+    if not v.is_list(f, path, value, min_items=1):
+        return
+    allowed = ("text",) if text_only else BLOCK_TYPES
+    for i, block in enumerate(value):
+        bpath = f"{path}[{i}]"
+        if is_unknown(block) or not v.is_mapping(f, bpath, block) or is_unknown(block):
+            continue
+        if v.one_of(f, f"{bpath}.type", block.get("type"), allowed) and block.get("type") == "text":
+            v.string(f, f"{bpath}.text", block.get("text"), min_len=1)
+        elif block.get("type") in ("image", "document"):
+            v.is_mapping(f, f"{bpath}.source", block.get("source"))
+
+
+def _check_event(f: Failures, path: str, event: Any) -> Any:
+    if is_unknown(event) or not v.is_mapping(f, path, event):
+        return event
+    kind = event.get("type")
+    if not v.one_of(f, f"{path}.type", kind, EVENT_TYPES) or is_unknown(kind):
+        return event
+    if kind in ("user.message", "system.message"):
+        _check_content(f, f"{path}.content", event.get("content"), text_only=kind == "system.message")
+        return dict(event)
+    out = dict(event)
+    v.string(f, f"{path}.description", event.get("description"), min_len=1)
+    rubric = event.get("rubric")
+    if rubric is None:
+        f.add(f"{path}.rubric", "is required for user.define_outcome")
+    elif (
+        v.is_mapping(f, f"{path}.rubric", rubric)
+        and not is_unknown(rubric)
+        and v.one_of(f, f"{path}.rubric.type", rubric.get("type"), ("text", "file"))
+    ):
+        if rubric.get("type") == "text":
+            v.string(f, f"{path}.rubric.content", rubric.get("content"), min_len=1, max_len=262144)
+        elif rubric.get("type") == "file":
+            v.string(f, f"{path}.rubric.file_id", rubric.get("file_id"), min_len=1, max_len=128)
+    if event.get("max_iterations") is not None:
+        v.integer(f, f"{path}.max_iterations", event["max_iterations"], minimum=1, maximum=20)
+        if event["max_iterations"] == DEFINE_OUTCOME_DEFAULT_ITERATIONS:
+            del out["max_iterations"]  # the API default: spelling it out is no change
+    return out
+
+
+def _check_events(f: Failures, value: Any) -> Any:
+    if value is None:
+        f.add("initial_events", "is required (1-50 events delivered to the agent on each run)")
+        return value
+    if is_unknown(value) or not v.is_list(f, "initial_events", value, min_items=1, max_items=50):
+        return value
+    events = [_check_event(f, f"initial_events[{i}]", e) for i, e in enumerate(value)]
+    kinds = [e.get("type") for e in events if isinstance(e, Mapping)]
+    if not contains_unknown(value) and not any(k in STARTING_EVENT_TYPES for k in kinds):
+        f.add("initial_events", "must include a user.message or user.define_outcome event to start each run")
+    return events
+
+
+def canonical_resource(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """One spelling of a resource: known fields only, API defaults left out."""
+    kind = resource.get("type")
+    keys = RESOURCE_FIELDS.get(kind, tuple(resource)) if isinstance(kind, str) else tuple(resource)
+    out = {k: resource[k] for k in keys if resource.get(k) is not None}
+    if out.get("mount_path") is not None and out.get("mount_path") == _default_mount_path(out):
+        del out["mount_path"]
+    if kind == "memory_store" and out.get("access") == MEMORY_STORE_DEFAULT_ACCESS:
+        del out["access"]
+    return out
+
+
+def _check_resource(f: Failures, path: str, res: Any) -> Any:
+    if is_unknown(res) or not v.is_mapping(f, path, res):
+        return res
+    kind = res.get("type")
+    if not v.one_of(f, f"{path}.type", kind, tuple(RESOURCE_FIELDS)) or is_unknown(kind):
+        return res
+    extra = set(res) - set(RESOURCE_FIELDS[kind])
+    if extra:
+        f.add(path, f"unknown field(s) {', '.join(sorted(extra))} for a {kind} resource")
+    if kind == "github_repository":
+        url = res.get("url")
+        if (
+            v.string(f, f"{path}.url", url, min_len=1, max_len=2048)
+            and not is_unknown(url)
+            and not url.startswith(("https://", "http://"))
+        ):
+            f.add(f"{path}.url", f'"{url}" must be an http(s) URL')
+        if res.get("authorization_token") is None:
+            f.add(f"{path}.authorization_token", "is required for a github_repository resource")
+        else:
+            v.string(f, f"{path}.authorization_token", res["authorization_token"], min_len=1, max_len=4096)
+        checkout = res.get("checkout")
+        if (
+            checkout is not None
+            and v.is_mapping(f, f"{path}.checkout", checkout)
+            and not is_unknown(checkout)
+            and v.one_of(f, f"{path}.checkout.type", checkout.get("type"), ("branch", "commit"))
+        ):
+            if checkout.get("type") == "branch":
+                v.string(f, f"{path}.checkout.name", checkout.get("name"), min_len=1, max_len=255)
+            else:
+                sha = checkout.get("sha")
+                if (
+                    v.string(f, f"{path}.checkout.sha", sha, min_len=7, max_len=64)
+                    and not is_unknown(sha)
+                    and any(c not in "0123456789abcdefABCDEF" for c in sha)
+                ):
+                    f.add(f"{path}.checkout.sha", f'"{sha}" must be 7-64 hex digits')
+    elif kind == "file":
+        v.string(f, f"{path}.file_id", res.get("file_id"), min_len=1, max_len=128)
+    else:
+        v.id_with_prefix(f, f"{path}.memory_store_id", res.get("memory_store_id"), "memstore_")
+        if res.get("access") is not None:
+            v.one_of(f, f"{path}.access", res["access"], ("read_write", "read_only"))
+        if res.get("instructions") is not None:
+            v.string(f, f"{path}.instructions", res["instructions"], max_len=4096)
+    if res.get("mount_path") is not None:
+        v.string(f, f"{path}.mount_path", res["mount_path"], min_len=1, max_len=4096)
+    return res if contains_unknown(res) else canonical_resource(res)
+
+
+def _check_cas_config(f: Failures, value: Any) -> Any:
+    if value is None or is_unknown(value) or not v.is_mapping(f, "cas_config", value):
+        return value
+    extra = set(value) - set(CAS_DEFAULTS)
+    if extra:
+        f.add(
+            "cas_config", f"unknown field(s) {', '.join(sorted(extra))}; expected {', '.join(CAS_DEFAULTS)}"
+        )
+    for key, (low, high) in CAS_LIMITS.items():
+        if value.get(key) is not None:
+            v.integer(f, f"cas_config.{key}", value[key], minimum=low, maximum=high)
+    if value.get("session_strategy") is not None:
+        v.string(f, "cas_config.session_strategy", value["session_strategy"], min_len=1)
+    # Defaults are left out: an explicit default and an omitted field mean the same.
+    return {k: x for k, x in value.items() if x is not None and CAS_DEFAULTS.get(k) != x}
+
+
+def schedule_summary(sched: Any) -> Any:
+    """The schedule in words, or ``manual only``; unknown while the schedule is unknown."""
+    if sched is None:
+        return MANUAL_ONLY
+    if contains_unknown(sched) or not isinstance(sched, Mapping):
+        return UNKNOWN
+    import qoder_cron  # the wording (cron_descriptor) loads only when a schedule is described
+
+    try:
+        return qoder_cron.describe(sched["expression"], sched["timezone"])
+    except (KeyError, ValueError):
+        return f"{sched.get('expression')} ({sched.get('timezone')})"
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+    """Validate ``news`` against every documented API rule and return canonical inputs.
+
+    Unknown values pass through unvalidated. Canonical means: secrets unwrapped (the engine keeps
+    secretness per key), numbers as ints, cron whitespace collapsed, empty lists/maps and API
+    defaults left out, ``desired_status`` defaulted, ``schedule_summary`` computed.
+    """
+    news = plain_news(news)
+    f = Failures()
+    for key in news:
+        if key in OUTPUT_KEYS:
+            f.add(key, "is an output of the deployment and cannot be set")
+        elif key not in INPUT_KEYS and key not in COMPUTED_INPUT_KEYS:
+            f.add(key, f"is not a Deployment property (expected one of {', '.join(INPUT_KEYS)})")
+    out: dict[str, Any] = {}
+
+    if news.get("name") is None:
+        f.add("name", "is required")
+    else:
+        v.string(f, "name", news["name"], min_len=1, max_len=256)
+        out["name"] = news["name"]
+    if news.get("description") not in (None, ""):
+        v.string(f, "description", news["description"], max_len=2048)
+        out["description"] = news["description"]
+    if news.get("agent") is None:
+        f.add("agent", 'is required (an agent id "agent_..." or {"id": ..., "version": N})')
+    else:
+        out["agent"] = _check_agent(f, news["agent"])
+    if news.get("environment_id") is None:
+        f.add("environment_id", 'is required (an environment id "env_...")')
+    else:
+        v.id_with_prefix(f, "environment_id", news["environment_id"], "env_")
+        out["environment_id"] = news["environment_id"]
+    sched = _check_schedule(f, news.get("schedule"))
+    if sched is not None:
+        out["schedule"] = sched
+    out["initial_events"] = _check_events(f, news.get("initial_events"))
+
+    resources = news.get("resources")
+    if resources is not None and v.is_list(f, "resources", resources, max_items=500):
+        checked = (
+            resources
+            if is_unknown(resources)
+            else [_check_resource(f, f"resources[{i}]", r) for i, r in enumerate(resources)]
+        )
+        if is_unknown(checked) or checked:
+            out["resources"] = checked
+    vault_ids = news.get("vault_ids")
+    if (
+        vault_ids is not None
+        and v.string_list(f, "vault_ids", vault_ids, max_items=50)
+        and (is_unknown(vault_ids) or vault_ids)
+    ):
+        if not contains_unknown(vault_ids):
+            for i, vid in enumerate(vault_ids):
+                if vault_ids.index(vid) != i:
+                    f.add(f"vault_ids[{i}]", f'duplicate vault id "{vid}"')
+        out["vault_ids"] = vault_ids
+    metadata = news.get("metadata")
+    if (
+        metadata is not None
+        and v.string_map(
+            f,
+            "metadata",
+            metadata,
+            reserved={"cas_config": "is reserved: set execution settings with the cas_config input"},
+            **fields.METADATA_RULES,
+        )
+        and (is_unknown(metadata) or metadata)
+    ):
+        out["metadata"] = metadata
+    cas = _check_cas_config(f, news.get("cas_config"))
+    if cas is not None and (is_unknown(cas) or cas):
+        out["cas_config"] = cas
+    desired = news.get("desired_status")
+    if desired is None:
+        out["desired_status"] = "active"
+    else:
+        v.one_of(f, "desired_status", desired, ("active", "paused"))
+        out["desired_status"] = desired
+    adopt_id = fields.check_adopt_id(f, news, "dep_")
+    if adopt_id is not None:
+        out["adopt_id"] = adopt_id
+    out["schedule_summary"] = schedule_summary(out.get("schedule"))
+    if "initial_events" in out and out["initial_events"] is None:
+        del out["initial_events"]
+    return out, f.items

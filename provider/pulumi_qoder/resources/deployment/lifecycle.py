@@ -1,0 +1,87 @@
+"""The deployment's quirks on the shared lifecycle: destroy archives (the API has no delete), a
+replacement archives first (names are unique among live deployments), and ``desired_status``
+is applied by pause and unpause after any patch."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ...core import objects
+from ...core.lifecycle import Lifecycle
+from ...core.values import JSON
+from ...wire.errors import QoderAPIError, QoderError
+from .check import INPUT_KEYS, check_inputs
+from .mapping import create_body, deployment_to_inputs, deployment_to_outputs, update_patch
+
+if TYPE_CHECKING:
+    from ...wire.client import QoderClient
+
+__all__ = ["COLLECTION", "DeploymentLifecycle"]
+
+COLLECTION = "deployments"
+
+
+class DeploymentLifecycle(Lifecycle):
+    """Lifecycle of a deployment. Destroy archives (the API has no delete); a replacement archives
+    first (names are unique among live deployments); ``desired_status`` is applied by pause and
+    unpause after any patch."""
+
+    collection, kind, input_keys = COLLECTION, "deployment", INPUT_KEYS
+    # desired_status is an intent: a read right after our write shows the observed status.
+    written_keys = (*tuple(k for k in INPUT_KEYS if k != "desired_status"), "status")
+    # Unscoped keys predate the other resources; a create interrupted before an upgrade is
+    # replayed after it, so they must stay byte-identical.
+    key_scope = ""
+    delete_before_replace = True
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    update_patch = staticmethod(update_patch)
+    to_inputs = staticmethod(deployment_to_inputs)
+    to_outputs = staticmethod(deployment_to_outputs)
+
+    def created(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        if inputs.get("desired_status") != "paused":
+            return obj
+        try:
+            return _toggle(client, obj["id"], "pause")
+        except QoderError as exc:
+            # Create must be all or nothing: the engine will not record a failed create.
+            with contextlib.suppress(QoderError):
+                objects.archive(client, COLLECTION, obj["id"])
+            raise QoderError(f"deployment {obj['id']} was created but could not be paused: {exc}") from exc
+
+    def converge(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        was = deployment_to_inputs(obj, inputs)["desired_status"]
+        dep = super().converge(client, obj, inputs)
+        return _set_status(client, dep["id"], was, inputs.get("desired_status", "active")) or dep
+
+    def apply(
+        self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
+    ) -> JSON | None:
+        dep = super().apply(client, id_, olds, old, new)
+        was, wants = old.get("desired_status", "active"), new.get("desired_status", "active")
+        return _set_status(client, id_, was, wants) or dep
+
+
+def _set_status(client: QoderClient, id_: str, was: str, wants: str) -> JSON | None:
+    """Pause or unpause when the intent changed; the deployment after it, or None if unchanged."""
+    if wants == "paused" and was != "paused":
+        return _toggle(client, id_, "pause")
+    if wants == "active" and was == "paused":
+        return _toggle(client, id_, "unpause")
+    return None
+
+
+def _toggle(client: QoderClient, id_: str, action: str) -> JSON:
+    try:
+        return client.post_action(COLLECTION, id_, action)
+    except QoderAPIError as exc:
+        # 409: already in the wanted state (or a retried call whose first attempt committed).
+        if exc.status != 409:
+            raise
+        current = client.get_object(COLLECTION, id_)
+        if current.get("archived_at"):
+            raise
+        return current
