@@ -1,0 +1,109 @@
+"""Agent rows (fact sheet section 14; SDK ``AgentCreateParams``)."""
+
+from __future__ import annotations
+
+from .harness import ACCEPTS, DROP, Case, Differs
+
+SDK_TOOL_TYPE = "SDK: every tool variant (agent_toolset_20260401, mcp_toolset, custom) has a required type"
+
+CASES: list[Case] = [
+    # --- valid bodies ----------------------------------------------------------------------------
+    Case("minimal: name and a model id"),
+    Case("model as an object", {"model": {"id": "ultimate"}}),
+    Case("model object with speed", {"model": {"id": "ultimate", "speed": "fast"}}),
+    Case("system and description", {"system": "Write the report.", "description": "Reporter"}),
+    Case(
+        "tools, mcp_servers, skills",
+        {
+            "tools": [{"type": "agent_toolset_20260401"}, {"type": "mcp_toolset", "mcp_server_name": "gh"}],
+            "mcp_servers": [{"type": "url", "name": "gh", "url": "https://mcp.github.test/"}],
+            "skills": [{"type": "custom", "skill_id": "skill_1"}],
+        },
+    ),
+    Case("metadata", {"metadata": {"team": "ops"}}),
+    # --- name, model -------------------------------------------------------------------------------
+    Case("name: required", {"name": DROP}, rejects="name"),
+    Case("name: not empty", {"name": ""}, rejects="name"),
+    Case("name: <= 256 characters", {"name": "n" * 257}, rejects="name"),
+    Case("name: a string", {"name": 7}, rejects="name"),
+    Case("model: required", {"model": DROP}, rejects="model"),
+    Case("model: not empty", {"model": ""}, rejects="model"),
+    Case("model: <= 256 characters", {"model": "m" * 257}, rejects="model"),
+    Case("model: a string or an object", {"model": 7}, rejects="model"),
+    Case("model.id: required", {"model": {"speed": "fast"}}, rejects="model.id"),
+    Case("model.id: not empty", {"model": {"id": ""}}, rejects="model.id"),
+    Case("model: unknown field", {"model": {"id": "ultimate", "size": "xl"}}, rejects="model.size"),
+    Case(
+        "model.speed: standard or fast (SDK Literal)",
+        {"model": {"id": "ultimate", "speed": "turbo"}},
+        differs=Differs(
+            "model.speed", ACCEPTS, "SDK ModelConfigParams.speed is standard | fast", emulator_bug=True
+        ),
+    ),
+    Case(
+        "model.effort: in the SDK, in neither side yet (issue 9 / issue 10 section 2)",
+        {"model": {"id": "ultimate", "effort": "high"}},
+        rejects="model.effort",
+    ),
+    # --- system, description -----------------------------------------------------------------------
+    Case("system: <= 100000 characters", {"system": "s" * 100_001}, rejects="system"),
+    Case("system: a string", {"system": 7}, rejects="system"),
+    Case("description: <= 100000 characters", {"description": "d" * 100_001}, rejects="description"),
+    # --- tools, mcp_servers, skills ----------------------------------------------------------------
+    Case("tools: a list", {"tools": "bash"}, rejects="tools"),
+    Case("tools: <= 128", {"tools": [{"type": "custom"}] * 129}, rejects="tools"),
+    Case("tools[0]: an object", {"tools": ["bash"]}, rejects="tools[0]"),
+    Case(
+        "tools[0].type: required",
+        {"tools": [{"mcp_server_name": "gh"}]},
+        differs=Differs("tools[0].type", ACCEPTS, SDK_TOOL_TYPE, emulator_bug=True),
+    ),
+    Case("mcp_servers: a list", {"mcp_servers": {"type": "url"}}, rejects="mcp_servers"),
+    Case(
+        "mcp_servers: <= 20",
+        {"mcp_servers": [{"type": "url", "name": "a", "url": "https://a.test"}] * 21},
+        rejects="mcp_servers",
+    ),
+    Case("mcp_servers[0]: an object", {"mcp_servers": ["https://a.test"]}, rejects="mcp_servers[0]"),
+    Case(
+        "mcp_servers[0].type: required",
+        {"mcp_servers": [{"name": "gh", "url": "https://a.test"}]},
+        differs=Differs(
+            "mcp_servers[0].type", ACCEPTS, "SDK URLMCPServerParams: type url is required", emulator_bug=True
+        ),
+    ),
+    Case("skills: a list", {"skills": "skill_1"}, rejects="skills"),
+    Case("skills: <= 20", {"skills": [{"type": "custom", "skill_id": "s"}] * 21}, rejects="skills"),
+    Case("skills[0]: an object", {"skills": ["skill_1"]}, rejects="skills[0]"),
+    Case(
+        "skills[0].skill_id: required",
+        {"skills": [{"type": "custom"}]},
+        differs=Differs(
+            "skills[0].skill_id",
+            ACCEPTS,
+            "SDK CustomSkillParams/QoderSkillParams: skill_id is required",
+            emulator_bug=True,
+        ),
+    ),
+    Case(
+        "skills[0].type: required",
+        {"skills": [{"skill_id": "skill_1"}]},
+        differs=Differs(
+            "skills[0].type", ACCEPTS, "SDK: a skill's type (custom, qoder) is required", emulator_bug=True
+        ),
+    ),
+    # --- metadata, provider-only inputs ------------------------------------------------------------
+    Case("metadata: <= 16 keys", {"metadata": {f"k{i}": "v" for i in range(17)}}, rejects="metadata"),
+    Case("metadata: value <= 512", {"metadata": {"k": "v" * 513}}, rejects="metadata.k"),
+    Case(
+        "metadata: cas_config is reserved", {"metadata": {"cas_config": "x"}}, rejects="metadata.cas_config"
+    ),
+    Case("unknown property", {"temperature": 0.2}, rejects="temperature"),
+    Case(
+        "adopt_id: an agent id",
+        {"adopt_id": "env_1"},
+        differs=Differs(
+            "adopt_id", ACCEPTS, "a provider input (which object to take over), not a body field"
+        ),
+    ),
+]
