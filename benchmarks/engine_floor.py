@@ -90,8 +90,8 @@ _PROVIDER = FloorProvider()
 
 
 class _Floor(pulumi.dynamic.Resource):
-    def __init__(self, name: str, **props: Any) -> None:
-        super().__init__(_PROVIDER, name, props, None)
+    def __init__(self, resource_name: str, /, **props: Any) -> None:
+        super().__init__(_PROVIDER, resource_name, props, None)
 
 
 class Agent(_Floor, module="floor", name="Agent"):
