@@ -18,7 +18,7 @@ from .errors import ApiError, envelope, invalid
 from .ids import fmt_seconds, parse_time
 from .middleware import EmulatorMiddleware
 from .scheduler import ManualClock
-from .service import Account, Emulator, PageParams, page_params
+from .service import Account, CreatedRange, Emulator, PageParams, page_params
 from .settings import Settings
 
 PREFIXES = ("/api/v1/cloud", "/v1")  # decision #16
@@ -70,6 +70,20 @@ def _pages(
 
 
 Pages = Annotated[PageParams, Depends(_pages)]
+
+
+def _created(
+    gt: Annotated[str | None, Query(alias="created_at[gt]")] = None,
+    gte: Annotated[str | None, Query(alias="created_at[gte]")] = None,
+    lt: Annotated[str | None, Query(alias="created_at[lt]")] = None,
+    lte: Annotated[str | None, Query(alias="created_at[lte]")] = None,
+) -> CreatedRange:
+    """``created_at[gt|gte|lt|lte]``: every list that takes one takes all four."""
+    given = {"gt": gt, "gte": gte, "lt": lt, "lte": lte}
+    return {op: _time_query(value, f"created_at[{op}]") for op, value in given.items()}
+
+
+Created = Annotated[CreatedRange, Depends(_created)]
 IncludeArchived = Annotated[str | None, Query()]
 
 
@@ -94,11 +108,10 @@ def api_router(emulator: Emulator) -> APIRouter:
     async def list_deployments(
         account: Auth,
         pages: Pages,
+        created: Created,
         status: str | None = None,
         include_archived: IncludeArchived = None,
         agent_id: str | None = None,
-        created_gte: Annotated[str | None, Query(alias="created_at[gte]")] = None,
-        created_lte: Annotated[str | None, Query(alias="created_at[lte]")] = None,
     ) -> JSONResponse:
         return _json(
             emulator.list_deployments(
@@ -107,8 +120,7 @@ def api_router(emulator: Emulator) -> APIRouter:
                 status=status,
                 include_archived=bool(_bool_query(include_archived, "include_archived")),
                 agent_id=agent_id,
-                created_gte=_time_query(created_gte, "created_at[gte]"),
-                created_lte=_time_query(created_lte, "created_at[lte]"),
+                created=created,
             )
         )
 
@@ -151,6 +163,7 @@ def api_router(emulator: Emulator) -> APIRouter:
         has_error: str | None,
         triggered_after: str | None,
         triggered_before: str | None,
+        created: CreatedRange,
     ) -> dict[str, Any]:
         return {
             "status": status,
@@ -158,6 +171,7 @@ def api_router(emulator: Emulator) -> APIRouter:
             "has_error": _bool_query(has_error, "has_error"),
             "triggered_after": _time_query(triggered_after, "triggered_after"),
             "triggered_before": _time_query(triggered_before, "triggered_before"),
+            "created": created,
         }
 
     @router.get("/deployments/{deployment_id}/runs", tags=["runs"])
@@ -165,6 +179,7 @@ def api_router(emulator: Emulator) -> APIRouter:
         deployment_id: str,
         account: Auth,
         pages: Pages,
+        created: Created,
         status: str | None = None,
         triggered_after: str | None = None,
         triggered_before: str | None = None,
@@ -177,7 +192,7 @@ def api_router(emulator: Emulator) -> APIRouter:
                 pages,
                 deployment_id=deployment_id,
                 scoped=True,
-                **run_filters(status, trigger_type, has_error, triggered_after, triggered_before),
+                **run_filters(status, trigger_type, has_error, triggered_after, triggered_before, created),
             )
         )
 
@@ -189,6 +204,7 @@ def api_router(emulator: Emulator) -> APIRouter:
     async def list_all_runs(
         account: Auth,
         pages: Pages,
+        created: Created,
         deployment_id: str | None = None,
         status: str | None = None,
         trigger_type: str | None = None,
@@ -202,7 +218,7 @@ def api_router(emulator: Emulator) -> APIRouter:
                 pages,
                 deployment_id=deployment_id,
                 scoped=False,
-                **run_filters(status, trigger_type, has_error, triggered_after, triggered_before),
+                **run_filters(status, trigger_type, has_error, triggered_after, triggered_before, created),
             )
         )
 
@@ -217,15 +233,24 @@ def api_router(emulator: Emulator) -> APIRouter:
 
     @router.get("/agents", tags=["agents"])
     async def list_agents(
-        account: Auth, pages: Pages, include_archived: IncludeArchived = None
+        account: Auth, pages: Pages, created: Created, include_archived: IncludeArchived = None
     ) -> JSONResponse:
         return _json(
-            emulator.list_agents(account, pages, bool(_bool_query(include_archived, "include_archived")))
+            emulator.list_agents(
+                account,
+                pages,
+                include_archived=bool(_bool_query(include_archived, "include_archived")),
+                created=created,
+            )
         )
 
     @router.get("/agents/{agent_id}", tags=["agents"])
-    async def get_agent(agent_id: str, account: Auth) -> JSONResponse:
-        return _json(emulator.get_agent(account, agent_id))
+    async def get_agent(
+        agent_id: str,
+        account: Auth,
+        version: Annotated[int | None, Query(ge=1, description="a past version")] = None,
+    ) -> JSONResponse:
+        return _json(emulator.get_agent(account, agent_id, version))
 
     @router.post("/agents/{agent_id}", tags=["agents"], openapi_extra=schemas.body(schemas.AGENT_UPDATE))
     async def update_agent(agent_id: str, request: Request, account: Auth) -> JSONResponse:
@@ -236,8 +261,10 @@ def api_router(emulator: Emulator) -> APIRouter:
         return _json(emulator.archive_agent(account, agent_id))
 
     @router.get("/agents/{agent_id}/versions", tags=["agents"])
-    async def list_agent_versions(agent_id: str, account: Auth, limit: int | None = None) -> JSONResponse:
-        return _json(emulator.list_agent_versions(account, agent_id, limit))
+    async def list_agent_versions(
+        agent_id: str, account: Auth, limit: int | None = None, page: str | None = None
+    ) -> JSONResponse:
+        return _json(emulator.list_agent_versions(account, agent_id, limit, page))
 
     # --- environments ---
     @router.post(
@@ -248,11 +275,14 @@ def api_router(emulator: Emulator) -> APIRouter:
 
     @router.get("/environments", tags=["environments"])
     async def list_environments(
-        account: Auth, pages: Pages, include_archived: IncludeArchived = None
+        account: Auth, pages: Pages, created: Created, include_archived: IncludeArchived = None
     ) -> JSONResponse:
         return _json(
             emulator.list_environments(
-                account, pages, bool(_bool_query(include_archived, "include_archived"))
+                account,
+                pages,
+                include_archived=bool(_bool_query(include_archived, "include_archived")),
+                created=created,
             )
         )
 
@@ -285,10 +315,9 @@ def api_router(emulator: Emulator) -> APIRouter:
     async def list_vaults(
         account: Auth,
         pages: Pages,
+        created: Created,
         include_archived: IncludeArchived = None,
         name: Annotated[str | None, Query(description="exact display_name")] = None,
-        created_gte: Annotated[str | None, Query(alias="created_at[gte]")] = None,
-        created_lte: Annotated[str | None, Query(alias="created_at[lte]")] = None,
     ) -> JSONResponse:
         return _json(
             emulator.list_vaults(
@@ -296,8 +325,7 @@ def api_router(emulator: Emulator) -> APIRouter:
                 pages,
                 include_archived=bool(_bool_query(include_archived, "include_archived")),
                 name=name,
-                created_gte=_time_query(created_gte, "created_at[gte]"),
-                created_lte=_time_query(created_lte, "created_at[lte]"),
+                created=created,
             )
         )
 

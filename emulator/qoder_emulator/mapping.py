@@ -33,6 +33,7 @@ def upcoming_runs(doc: Doc, now: datetime) -> list[datetime]:
 
 def render_deployment(doc: Doc, now: datetime) -> Doc:
     out = public(doc)
+    out.setdefault("budget", None)  # stored before budgets were accepted
     upcoming = upcoming_runs(doc, now)
     if out.get("schedule") is not None:
         out["schedule"]["upcoming_runs_at"] = [fmt_seconds(t) for t in upcoming]
@@ -57,6 +58,7 @@ def render_agent_version(doc: Doc, snapshot: Doc) -> Doc:
 
 def render_environment(doc: Doc) -> Doc:
     out = public(doc)
+    out.setdefault("scope", "account")  # stored before scopes were accepted
     out["archived"] = out.get("archived_at") is not None
     return out
 
@@ -90,14 +92,12 @@ def render_run(doc: Doc) -> Doc:
     return public(doc)
 
 
-def list_envelope(items: Sequence[Doc], *, has_more: bool, more_after: bool) -> Doc:
-    """The Qoder list envelope. ``next_page`` always points forward (older items) when there are any."""
-    first_id = items[0]["id"] if items else None
-    last_id = items[-1]["id"] if items else None
+def list_envelope(items: Sequence[Doc], *, has_more: bool, next_page: str | None) -> Doc:
+    """The Qoder list envelope; ``next_page`` continues in the direction the client is paging."""
     return {
         "data": list(items),
-        "first_id": first_id,
-        "last_id": last_id,
+        "first_id": items[0]["id"] if items else None,
+        "last_id": items[-1]["id"] if items else None,
         "has_more": has_more,
-        "next_page": last_id if more_after and items else None,
+        "next_page": next_page,
     }

@@ -159,6 +159,7 @@ class EmulatorMiddleware:
                     "headers": [
                         *message.get("headers", []),
                         (b"x-request-id", request_id.encode()),
+                        (b"request-id", request_id.encode()),  # the name qca-sdk reads second
                         (b"date", format_datetime(self.emulator.now(), usegmt=True).encode()),
                     ],
                 }

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,13 +77,20 @@ class PageParams:
     before_id: str | None
 
 
+BEFORE_CURSOR = "before:"  # a ``page`` token that keeps paging toward newer objects
+
+
 def page_params(
     limit: int | None, after_id: str | None, before_id: str | None, page: str | None
 ) -> PageParams:
-    if page is not None:  # decision #11: ``page`` is an alias of ``after_id``
-        if after_id is not None and after_id != page:
-            raise invalid("page", "page is an alias of after_id; send only one of them.")
-        after_id = page
+    if page is not None:  # decision #11: ``page`` is an alias of ``after_id`` ...
+        if after_id is not None or before_id is not None:
+            if page not in (after_id, BEFORE_CURSOR + (before_id or "")):
+                raise invalid("page", "page is a cursor of its own; send it without after_id or before_id.")
+        elif page.startswith(BEFORE_CURSOR):  # ... or, from a before_id walk, of ``before_id``
+            before_id = page[len(BEFORE_CURSOR) :]
+        else:
+            after_id = page
     if after_id is not None and before_id is not None:
         raise invalid("before_id", "after_id and before_id cannot be used together.")
     if limit is None:
@@ -92,27 +100,27 @@ def page_params(
     return PageParams(min(limit, MAX_LIMIT), after_id or None, before_id or None)
 
 
+CreatedRange = Mapping[str, datetime | None]  # created_at bounds by operator: gt, gte, lt, lte
+_CREATED_TESTS: dict[str, Callable[[datetime, datetime], bool]] = {
+    "gt": lambda created, bound: created > bound,
+    "gte": lambda created, bound: created >= bound,
+    "lt": lambda created, bound: created < bound,
+    "lte": lambda created, bound: created <= bound,
+}
+
+
 def _created_filter(
-    gte: datetime | None,
-    lte: datetime | None,
-    *,
-    gt: datetime | None = None,
-    lt: datetime | None = None,
-    name_key: str = "name",
-    name: str | None = None,
+    created: CreatedRange, *, name_key: str = "name", name: str | None = None
 ) -> Callable[[Doc], bool] | None:
     """A ``keep`` predicate for ``created_at[gt|gte|lt|lte]`` and an exact name, or None when unfiltered."""
-    if gte is None and lte is None and gt is None and lt is None and name is None:
+    bounds = [(_CREATED_TESTS[op], bound) for op, bound in created.items() if bound is not None]
+    if not bounds and name is None:
         return None
 
     def keep(doc: Doc) -> bool:
-        created = parse_time(doc["created_at"])
-        return (
-            (gte is None or created >= gte)
-            and (lte is None or created <= lte)
-            and (gt is None or created > gt)
-            and (lt is None or created < lt)
-            and (name is None or doc.get(name_key) == name)
+        moment = parse_time(doc["created_at"])
+        return all(test(moment, bound) for test, bound in bounds) and (
+            name is None or doc.get(name_key) == name
         )
 
     return keep
@@ -203,12 +211,14 @@ class Emulator:
             rows = scan(params.limit + 1, above=cursor_seq)
             has_more = len(rows) > params.limit
             page = list(reversed(rows[: params.limit]))
-            more_after = bool(page) and bool(scan(1, below=page[-1][0]))
+            # next_page keeps walking the way the client started: toward newer objects.
+            next_page = BEFORE_CURSOR + page[0][1]["id"] if has_more and page else None
         else:
             rows = scan(params.limit + 1, below=cursor_seq)
-            has_more = more_after = len(rows) > params.limit
+            has_more = len(rows) > params.limit
             page = rows[: params.limit]
-        return list_envelope([render(doc) for _, doc in page], has_more=has_more, more_after=more_after)
+            next_page = page[-1][1]["id"] if has_more and page else None
+        return list_envelope([render(doc) for _, doc in page], has_more=has_more, next_page=next_page)
 
     # --- references --------------------------------------------------------------------------------
 
@@ -303,25 +313,21 @@ class Emulator:
         status: str | None,
         include_archived: bool,
         agent_id: str | None,
-        created_gte: datetime | None,
-        created_lte: datetime | None,
+        created: CreatedRange,
     ) -> Doc:
         if status is not None:
             v.one_of(status, "status", ("active", "paused"))
+        created_keep = _created_filter(created)
 
         def keep(doc: Doc) -> bool:
-            created = parse_time(doc["created_at"])
             return (
                 (status is None or doc["status"] == status)
                 and (agent_id is None or doc["agent"]["id"] == agent_id)
-                and (created_gte is None or created >= created_gte)
-                and (created_lte is None or created <= created_lte)
+                and (created_keep is None or created_keep(doc))
             )
 
         now = self.now()
-        filtered = (
-            status is not None or agent_id is not None or created_gte is not None or created_lte is not None
-        )
+        filtered = status is not None or agent_id is not None or created_keep is not None
         return self._page(
             "deployment",
             account,
@@ -539,6 +545,7 @@ class Emulator:
         has_error: bool | None,
         triggered_after: datetime | None,
         triggered_before: datetime | None,
+        created: CreatedRange,
     ) -> Doc:
         if scoped and deployment_id is not None:
             self._load("deployment", account, deployment_id, "Deployment")
@@ -547,17 +554,20 @@ class Emulator:
         if trigger_type is not None:
             v.one_of(trigger_type, "trigger_type", TRIGGER_TYPES)
 
+        created_keep = _created_filter(created)
+
         def keep(run: Doc) -> bool:
             triggered = parse_time(run["triggered_at"])
             return (
-                (status is None or run["status"] == status)
+                (created_keep is None or created_keep(run))
+                and (status is None or run["status"] == status)
                 and (trigger_type is None or run["trigger_context"]["type"] == trigger_type)
                 and (has_error is None or (run["error"] is not None) == has_error)
                 and (triggered_after is None or triggered >= triggered_after)
                 and (triggered_before is None or triggered <= triggered_before)
             )
 
-        filtered = any(
+        filtered = created_keep is not None or any(
             x is not None for x in (status, trigger_type, has_error, triggered_after, triggered_before)
         )
         return self._page(
@@ -575,10 +585,24 @@ class Emulator:
         "mcp_servers",
         "skills",
         "metadata",
+        "multiagent",
     )
+
+    def _resolve_multiagent(self, account: Account, team: Doc | None) -> Doc | None:
+        """Pin each member agent to a version, like a deployment's string ``agent``."""
+        if team is None:
+            return None
+        members = []
+        for i, member in enumerate(team["agents"]):
+            if member["type"] == "agent":
+                member = self._resolve_agent(account, member, f"multiagent.agents[{i}]")
+            members.append(member)
+        return {**team, "agents": members}
 
     def create_agent(self, account: Account, body: Any) -> Doc:
         fields = v.agent_create(body)
+        if "multiagent" in fields:
+            fields["multiagent"] = self._resolve_multiagent(account, fields["multiagent"])
         stamp = fmt_seconds(self.now())
         doc: Doc = {
             "type": "agent",
@@ -608,11 +632,31 @@ class Emulator:
     def _agent_snapshot(self, doc: Doc) -> Doc:
         return copy.deepcopy({k: doc[k] for k in (*self._AGENT_VERSIONED, "version", "updated_at")})
 
-    def get_agent(self, account: Account, agent_id: str) -> Doc:
-        return render_agent(self._read("agent", account, agent_id, "Agent"))
+    def get_agent(self, account: Account, agent_id: str, version: int | None = None) -> Doc:
+        doc = self._read("agent", account, agent_id, "Agent")
+        if version is None:
+            return render_agent(doc)
+        for snapshot in doc["_versions"]:
+            if snapshot["version"] == version:
+                return render_agent_version(doc, snapshot)
+        raise not_found("Agent version", f"{agent_id} v{version}", "version")
 
-    def list_agents(self, account: Account, params: PageParams, include_archived: bool) -> Doc:
-        return self._page("agent", account, params, render_agent, include_archived=include_archived)
+    def list_agents(
+        self,
+        account: Account,
+        params: PageParams,
+        *,
+        include_archived: bool,
+        created: CreatedRange,
+    ) -> Doc:
+        return self._page(
+            "agent",
+            account,
+            params,
+            render_agent,
+            include_archived=include_archived,
+            keep=_created_filter(created),
+        )
 
     def update_agent(self, account: Account, agent_id: str, body: Any) -> Doc:
         with self.storage.transaction():
@@ -620,7 +664,9 @@ class Emulator:
             if previous["archived_at"] is not None:
                 raise conflict(f"Agent {agent_id} is archived and can no longer be changed.")
             version, changes = v.agent_update(body, previous)
-            if version != previous["version"]:  # optimistic concurrency
+            if "multiagent" in changes:
+                changes["multiagent"] = self._resolve_multiagent(account, changes["multiagent"])
+            if version is not None and version != previous["version"]:  # optimistic concurrency
                 raise conflict(
                     f"Agent {agent_id} is at version {previous['version']}, the request was based "
                     f"on version {version}; fetch it again and retry.",
@@ -647,14 +693,25 @@ class Emulator:
             self._note_write(account, agent_id, previous)
         return render_agent(doc)
 
-    def list_agent_versions(self, account: Account, agent_id: str, limit: int | None) -> Doc:
+    def list_agent_versions(
+        self, account: Account, agent_id: str, limit: int | None, page: str | None
+    ) -> Doc:
+        """Newest version first; ``next_page`` is ``v<N>``: the versions older than N."""
         doc = self._load("agent", account, agent_id, "Agent")
         size = page_params(limit, None, None, None).limit
-        versions = [render_agent_version(doc, s) for s in reversed(doc["_versions"])]
-        return {
-            **list_envelope(versions[:size], has_more=len(versions) > size, more_after=False),
-            "next_page": None,
-        }
+        below = doc["version"] + 1
+        if page is not None:
+            if not re.fullmatch(r"v[1-9][0-9]*", page):
+                raise invalid("page", f"Unknown cursor: {page}.")
+            below = int(page[1:])
+        snapshots = [s for s in reversed(doc["_versions"]) if s["version"] < below]
+        shown = snapshots[:size]
+        has_more = len(snapshots) > size
+        return list_envelope(
+            [render_agent_version(doc, s) for s in shown],
+            has_more=has_more,
+            next_page=f"v{shown[-1]['version']}" if has_more else None,
+        )
 
     # --- environments ------------------------------------------------------------------------------
 
@@ -678,9 +735,21 @@ class Emulator:
     def get_environment(self, account: Account, environment_id: str) -> Doc:
         return render_environment(self._read("environment", account, environment_id, "Environment"))
 
-    def list_environments(self, account: Account, params: PageParams, include_archived: bool) -> Doc:
+    def list_environments(
+        self,
+        account: Account,
+        params: PageParams,
+        *,
+        include_archived: bool,
+        created: CreatedRange,
+    ) -> Doc:
         return self._page(
-            "environment", account, params, render_environment, include_archived=include_archived
+            "environment",
+            account,
+            params,
+            render_environment,
+            include_archived=include_archived,
+            keep=_created_filter(created),
         )
 
     def update_environment(self, account: Account, environment_id: str, body: Any) -> Doc:
@@ -764,10 +833,9 @@ class Emulator:
         *,
         include_archived: bool,
         name: str | None,
-        created_gte: datetime | None,
-        created_lte: datetime | None,
+        created: CreatedRange,
     ) -> Doc:
-        keep = _created_filter(created_gte, created_lte, name_key="display_name", name=name)
+        keep = _created_filter(created, name_key="display_name", name=name)
         return self._page(
             "vault",
             account,

@@ -405,7 +405,48 @@ def environment_variables(value: Any, param: str = "environment_variables") -> s
     return text
 
 
+_CREDIT = re.compile(r"\d{1,12}(\.\d{1,2})?")
+
+
+def budget(value: Any, param: str = "budget") -> dict[str, Any] | None:
+    """``{"type":"limit","max_credit_cost":"12.50"}`` (qca-sdk) or CMA's ``max_list_cost`` money."""
+    if value is None:
+        return None
+    obj = require_object(value, param)
+    check_fields(obj, param, {"type", "max_credit_cost", "max_list_cost"}, ("type",))
+    one_of(obj["type"], join(param, "type"), ("limit",))
+    if obj.get("max_credit_cost") is None and obj.get("max_list_cost") is None:
+        raise invalid(
+            join(param, "max_credit_cost"), f"Missing required field: {join(param, 'max_credit_cost')}"
+        )
+    out: dict[str, Any] = {"type": "limit"}
+    if obj.get("max_credit_cost") is not None:
+        cost_param = join(param, "max_credit_cost")
+        cost = string(obj["max_credit_cost"], cost_param, min_len=1)
+        if not _CREDIT.fullmatch(cost) or float(cost) <= 0:
+            raise invalid(
+                cost_param,
+                f"{cost_param} must be a positive decimal string with at most 12 integer and 2 "
+                f"fractional digits (got {cost!r}).",
+            )
+        out["max_credit_cost"] = cost
+    if obj.get("max_list_cost") is not None:
+        money_param = join(param, "max_list_cost")
+        money = require_object(obj["max_list_cost"], money_param)
+        check_fields(money, money_param, {"currency", "amount"}, ("currency", "amount"))
+        one_of(money["currency"], join(money_param, "currency"), ("USD",))
+        amount = string(money["amount"], join(money_param, "amount"), min_len=1, max_len=20)
+        if not amount.isdigit() or int(amount) <= 0:
+            raise invalid(
+                join(money_param, "amount"),
+                f"{join(money_param, 'amount')} must be a positive integer string of minor units.",
+            )
+        out["max_list_cost"] = {"currency": "USD", "amount": amount}
+    return out
+
+
 DEPLOYMENT_FIELDS = {
+    "budget",
     "name",
     "description",
     "agent",
@@ -433,6 +474,7 @@ def deployment_create(body: Any) -> dict[str, Any]:
         "vault_ids": vault_ids(obj.get("vault_ids")),
         "metadata": metadata(obj.get("metadata"), None),
         "environment_variables": environment_variables(obj.get("environment_variables")),
+        "budget": budget(obj.get("budget")),
     }
 
 
@@ -454,13 +496,25 @@ def deployment_update(body: Any, current_metadata: Mapping[str, Any]) -> dict[st
         "vault_ids": vault_ids,
         "metadata": lambda v: metadata(v, current_metadata),
         "environment_variables": environment_variables,
+        "budget": budget,
     }
     return {key: parsers[key](value) for key, value in obj.items()}
 
 
 # --- agents, environments, vaults ---------------------------------------------------------------
 
-AGENT_FIELDS = {"name", "model", "system", "description", "tools", "mcp_servers", "skills", "metadata"}
+AGENT_FIELDS = {
+    "name",
+    "model",
+    "system",
+    "description",
+    "tools",
+    "mcp_servers",
+    "skills",
+    "metadata",
+    "multiagent",
+}
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 
 def plain_metadata(
@@ -471,19 +525,73 @@ def plain_metadata(
     return merged
 
 
+def model_config(value: Any, param: str = "model") -> str | dict[str, Any]:
+    """A model name, or ``{id, effort?, speed?, context_window?, inference_geo?}`` (qca-sdk)."""
+    if isinstance(value, str):
+        return string(value, param, min_len=1, max_len=256)
+    obj = require_object(value, param)
+    check_fields(obj, param, {"id", "effort", "speed", "context_window", "inference_geo"}, ("id",))
+    out: dict[str, Any] = {"id": string(obj["id"], join(param, "id"), min_len=1, max_len=256)}
+    effort = obj.get("effort")
+    if effort is not None:
+        effort_param = join(param, "effort")
+        if isinstance(effort, str):
+            out["effort"] = one_of(effort, effort_param, EFFORTS)
+        else:
+            effort_obj = require_object(effort, effort_param)
+            check_fields(effort_obj, effort_param, {"type"}, ("type",))
+            out["effort"] = {"type": one_of(effort_obj["type"], join(effort_param, "type"), EFFORTS)}
+    if obj.get("speed") is not None:
+        out["speed"] = one_of(obj["speed"], join(param, "speed"), ("standard", "fast"))
+    if obj.get("context_window") is not None:
+        out["context_window"] = integer(obj["context_window"], join(param, "context_window"), minimum=1)
+    if obj.get("inference_geo") is not None:
+        out["inference_geo"] = string(
+            obj["inference_geo"], join(param, "inference_geo"), min_len=1, max_len=64
+        )
+    return out
+
+
+def multiagent(value: Any, param: str = "multiagent") -> dict[str, Any] | None:
+    """``{"type":"coordinator","agents":[...]}``; members are agent ids, agent references,
+    ``{"type":"self"}`` or ``{"type":"advisor","model":...}``. References are resolved by the service."""
+    if value is None:
+        return None
+    obj = require_object(value, param)
+    check_fields(obj, param, {"type", "agents"}, ("type", "agents"))
+    one_of(obj["type"], join(param, "type"), ("coordinator",))
+    members = []
+    for i, item in enumerate(array(obj["agents"], join(param, "agents"), min_items=1, max_items=20)):
+        item_param = join(join(param, "agents"), i)
+        if isinstance(item, str):
+            members.append(
+                {"type": "agent", "id": string(item, item_param, min_len=1, max_len=128), "version": None}
+            )
+            continue
+        member = require_object(item, item_param)
+        if "type" not in member:
+            raise invalid(join(item_param, "type"), f"Missing required field: {join(item_param, 'type')}")
+        kind = one_of(member["type"], join(item_param, "type"), ("agent", "self", "advisor"))
+        if kind == "self":
+            check_fields(member, item_param, {"type"})
+            members.append({"type": "self"})
+        elif kind == "advisor":
+            check_fields(member, item_param, {"type", "model"}, ("model",))
+            members.append(
+                {"type": "advisor", "model": string(member["model"], join(item_param, "model"), min_len=1)}
+            )
+        else:
+            ref = agent_reference(member, item_param)
+            members.append({"type": "agent", **ref})
+    return {"type": "coordinator", "agents": members}
+
+
 def agent_fields(obj: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "name" in obj:
         out["name"] = string(obj["name"], "name", min_len=1, max_len=MAX_NAME)
     if "model" in obj:
-        model = obj["model"]
-        if isinstance(model, str):
-            out["model"] = string(model, "model", min_len=1, max_len=256)
-        else:
-            model_obj = require_object(model, "model")
-            check_fields(model_obj, "model", {"id", "speed"}, ("id",))
-            string(model_obj["id"], "model.id", min_len=1, max_len=256)
-            out["model"] = dict(model_obj)
+        out["model"] = model_config(obj["model"])
     for key in ("system", "description"):
         if key in obj:
             out[key] = optional_string(obj[key], key, max_len=100_000) or ""
@@ -495,6 +603,8 @@ def agent_fields(obj: Mapping[str, Any], current: Mapping[str, Any] | None) -> d
         out["metadata"] = plain_metadata(
             obj["metadata"], None if current is None else current.get("metadata")
         )
+    if "multiagent" in obj:
+        out["multiagent"] = multiagent(obj["multiagent"])
     return out
 
 
@@ -504,20 +614,43 @@ def agent_create(body: Any) -> dict[str, Any]:
     return agent_fields(obj, None)
 
 
-def agent_update(body: Any, current: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+def agent_update(body: Any, current: Mapping[str, Any]) -> tuple[int | None, dict[str, Any]]:
+    """``version`` is optional (qca-sdk): sent, it must match the current one (optimistic concurrency)."""
     obj = require_object(body, None)
-    check_fields(obj, "", AGENT_FIELDS | {"version"}, ("version",))
-    version = integer(obj["version"], "version", minimum=1)
-    if "name" in obj and obj["name"] is None:
-        raise invalid("name", "name cannot be null.")
+    check_fields(obj, "", AGENT_FIELDS | {"version"})
+    version = None if obj.get("version") is None else integer(obj["version"], "version", minimum=1)
+    for key in ("name", "model"):
+        if key in obj and obj[key] is None:
+            raise invalid(key, f"{key} cannot be null.")
     return version, agent_fields({k: v for k, v in obj.items() if k != "version"}, current)
 
 
+ENVIRONMENT_SCOPES = ("organization", "account")
+DEFAULT_ENVIRONMENT_SCOPE = "account"
+MAX_SETUP_SCRIPT = 65536
+
+
 def environment_config(value: Any, param: str = "config") -> dict[str, Any]:
+    """``cloud`` (networking, packages, setup_script) or ``self_hosted`` (setup_script); ``type``
+    defaults to ``cloud`` (qca-sdk makes it optional)."""
+    if value is None:
+        return {"type": "cloud"}
     obj = require_object(value, param)
-    check_fields(obj, param, {"type", "networking", "packages"}, ("type",))
-    one_of(obj["type"], join(param, "type"), ("cloud",))
+    kind = one_of(obj.get("type", "cloud"), join(param, "type"), ("cloud", "self_hosted"))
+    if kind == "self_hosted":
+        check_fields(obj, param, {"type", "setup_script"})
+        out_hosted: dict[str, Any] = {"type": kind}
+        if obj.get("setup_script") is not None:
+            out_hosted["setup_script"] = string(
+                obj["setup_script"], join(param, "setup_script"), max_len=MAX_SETUP_SCRIPT
+            )
+        return out_hosted
+    check_fields(obj, param, {"type", "networking", "packages", "setup_script"})
     out: dict[str, Any] = {"type": "cloud"}
+    if obj.get("setup_script") is not None:
+        out["setup_script"] = string(
+            obj["setup_script"], join(param, "setup_script"), max_len=MAX_SETUP_SCRIPT
+        )
     if obj.get("networking") is not None:
         net_param = join(param, "networking")
         net = require_object(obj["networking"], net_param)
@@ -563,20 +696,25 @@ def environment_config(value: Any, param: str = "config") -> dict[str, Any]:
     return out
 
 
+ENVIRONMENT_FIELDS = {"name", "description", "config", "metadata", "scope"}
+
+
 def environment_create(body: Any) -> dict[str, Any]:
     obj = require_object(body, None)
-    check_fields(obj, "", {"name", "description", "config", "metadata"}, ("name", "config"))
+    check_fields(obj, "", ENVIRONMENT_FIELDS, ("name",))
+    scope = obj.get("scope")
     return {
         "name": string(obj["name"], "name", min_len=1, max_len=MAX_NAME),
         "description": optional_string(obj.get("description"), "description", max_len=1024) or "",
-        "config": environment_config(obj["config"]),
+        "config": environment_config(obj.get("config")),
+        "scope": DEFAULT_ENVIRONMENT_SCOPE if scope is None else one_of(scope, "scope", ENVIRONMENT_SCOPES),
         "metadata": plain_metadata(obj.get("metadata")),
     }
 
 
 def environment_update(body: Any, current: Mapping[str, Any]) -> dict[str, Any]:
     obj = require_object(body, None)
-    check_fields(obj, "", {"name", "description", "config", "metadata"})
+    check_fields(obj, "", ENVIRONMENT_FIELDS)
     out: dict[str, Any] = {}
     if "name" in obj:
         out["name"] = string(obj["name"], "name", min_len=1, max_len=MAX_NAME)
@@ -584,6 +722,8 @@ def environment_update(body: Any, current: Mapping[str, Any]) -> dict[str, Any]:
         out["description"] = optional_string(obj["description"], "description", max_len=1024) or ""
     if "config" in obj:
         out["config"] = environment_config(obj["config"])
+    if obj.get("scope") is not None:
+        out["scope"] = one_of(obj["scope"], "scope", ENVIRONMENT_SCOPES)
     if "metadata" in obj:
         out["metadata"] = plain_metadata(obj["metadata"], current.get("metadata"))
     return out

@@ -54,6 +54,7 @@ def test_seed_example_request_answers_the_seed_example_shape(
     body = response.json()
     # environment_variables is the one documented Qoder-only addition to the example (fact sheet section 4).
     assert body.pop("environment_variables") == ""
+    assert body.pop("budget") is None  # declared by qca-sdk's Deployment model (issue 9), null when unset
     assert shape(body) == shape(expected)
     assert body["schedule"]["upcoming_runs_at"] == expected["schedule"]["upcoming_runs_at"]
     assert body["metadata"]["cas_config"] == expected["metadata"]["cas_config"]
@@ -330,7 +331,15 @@ REJECTED: list[tuple[str, Override, int, str]] = [
         400,
         "environment_variables",
     ),
-    ("unknown field", lambda r, x: {"budget": {"type": "limit"}}, 400, "budget"),
+    ("unknown field", lambda r, x: {"priority": 1}, 400, "priority"),
+    # budget is accepted since issue 9 (qca-sdk declares it); a limit needs an amount.
+    ("budget without amount", lambda r, x: {"budget": {"type": "limit"}}, 400, "budget.max_credit_cost"),
+    (
+        "budget cost not decimal",
+        lambda r, x: {"budget": {"type": "limit", "max_credit_cost": "1.234"}},
+        400,
+        "budget.max_credit_cost",
+    ),
 ]
 
 
