@@ -36,9 +36,17 @@ install_extras() {  # $1: bin directory
 }
 
 write_python_shims() {
-  # The engine starts dynamic providers through this executable, looked up next to `pulumi`.
+  # The engine starts dynamic providers through this executable, looked up next to `pulumi`. It
+  # passes the project's runtime options as PULUMI_RUNTIME_*: the provider runs in the program's
+  # environment, as with the official shim.
   cat >"$1/pulumi-resource-pulumi-python" <<'SH'
 #!/bin/sh
+venv="${PULUMI_RUNTIME_VIRTUALENV:-}"
+case "${PULUMI_RUNTIME_TOOLCHAIN:-pip}" in
+  uv) venv="${venv:-${UV_PROJECT_ENVIRONMENT:-.venv}}" ;;
+  poetry) [ -n "$venv" ] || exec "$(poetry env info --executable)" -u -m pulumi.dynamic "$@" ;;
+esac
+[ -n "$venv" ] && exec "$venv/bin/python" -u -m pulumi.dynamic "$@"
 exec "${PULUMI_PYTHON_CMD:-python3}" -u -m pulumi.dynamic "$@"
 SH
   chmod +x "$1/pulumi-resource-pulumi-python"
