@@ -27,7 +27,8 @@ from pulumi.output import Unknown
 
 from .core.lifecycle import Lifecycle
 from .core.values import UNKNOWN
-from .wire.config import CONFIG_BASE_URL, CONFIG_TOKEN, Credentials, resolve_credentials
+from .diagnostics import warn
+from .wire.config import CONFIG_KEYS, Credentials, resolve_credentials
 
 if TYPE_CHECKING:
     from .wire.client import QoderClient
@@ -66,7 +67,7 @@ class DynamicProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         # Keep only our keys; the engine hands dynamic providers the whole stack config.
-        values = {key: req.config.get(key) for key in (CONFIG_TOKEN, CONFIG_BASE_URL)}
+        values = {key: req.config.get(key) for key in CONFIG_KEYS}
         self._config = {k: v for k, v in values.items() if v is not None}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -85,7 +86,7 @@ class DynamicProvider(ResourceProvider):
         return client_for(self.credentials())
 
     def core(self) -> Lifecycle:
-        return self.lifecycle(self.client)
+        return self.lifecycle(self.client, warn=warn)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = self.core().check(plain(_olds), plain(news))

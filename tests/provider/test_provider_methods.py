@@ -180,7 +180,7 @@ def test_retries_on_503_and_429_but_not_on_unsafe_post(
     emu.set_faults({"server_error": {"status": 502, "count": 1}})
     client = client_for(resolve_credentials())
     with pytest.raises(QoderAPIError) as err:
-        client.request("POST", f"deployments/{dep.id}/run", retry_safe=False)
+        client.post_action("deployments", dep.id, "run")
     assert err.value.status == 502 and len(emu.requests()) == 1
 
 

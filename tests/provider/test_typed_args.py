@@ -33,7 +33,7 @@ def test_keyword_typos_and_missing_required_arguments_are_type_errors(tmp_path: 
     out, _, status = api.run(
         ["--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(program)]
     )
-    errors = [line for line in out.splitlines() if ": error:" in line]
+    errors = [line for line in out.splitlines() if line.startswith(str(program)) and ": error:" in line]
     assert status == 1
     text = "\n".join(errors)
     assert 'Unexpected keyword argument "sytem"' in text
@@ -41,5 +41,5 @@ def test_keyword_typos_and_missing_required_arguments_are_type_errors(tmp_path: 
     # desired_status is Literal["active", "paused"]: "actve" matches no overload (line 7), nor does
     # a Deployment without its required agent (line 16).
     assert 'No overload variant of "Deployment"' in text
-    lines = {int(line.split(":")[1]) for line in errors}
+    lines = {int(line[len(str(program)) :].split(":")[1]) for line in errors}
     assert lines == {5, 6, 7, 16}, text  # the correct Environment on line 4 passes

@@ -1,43 +1,63 @@
-"""Typed HTTP client of the Qoder Cloud Agents API (httpx), kept apart from resource logic.
+"""The Qoder Cloud Agents API client, on the official SDK (``qca-sdk``).
 
-* One ``httpx.Client`` per (base URL, token hash) per process, shared by the provider server's
-  worker threads (httpx clients are thread-safe), so connections are reused across resources.
-* Bounded retries with jittered exponential backoff on 429, 5xx and connection errors, honouring
-  ``Retry-After``. A POST is retried only when repeating it is harmless: it carries an
-  ``Idempotency-Key`` (create, update) or it is archive/pause/unpause, whose repeat answers 409 and
-  is handled by the caller.
-* Errors surface as :class:`QoderAPIError` (one line with status, type, param, message, request id).
-* Tokens are never logged; log lines carry method, path, status and request id only.
+The SDK does the wire: paths, typed parameters, headers (auth, ``User-Agent``, the
+``qoder-workspace-id`` workspace header, ``X-Qoder-Timeout``, ``X-Qoder-Retry-Count``), its
+timeouts (600 s read, 5 s connect: a long create is not cut short) and error classes. Ours, on
+top, only what the SDK does not do:
+
+* the retry policy: bounded, jittered, ``Retry-After`` honoured (delta-seconds or HTTP date) but
+  capped, on 429, 5xx and connection errors, for calls that are safe to repeat: GETs, POSTs with
+  an ``Idempotency-Key`` (create, update), and archive/pause/unpause, whose repeat answers 409
+  and is handled by the caller (the SDK would not retry those: no key);
+* replay detection on create (``Idempotent-Replayed`` or a ``created_at`` older than ``Date``);
+* errors as one line naming the URL tried (:class:`QoderAPIError`, :class:`QoderTransportError`),
+  an HTML page summarised, a 401 naming where the token came from.
+
+One client per (base URL, token hash, workspace) per process, created on first use and shared by
+the provider server's worker threads (httpx and the SDK's resources are thread-safe). Tokens are
+never logged; log lines carry method, URL, status and request id only. This module imports httpx
+and the SDK: import it only when a call is about to be made.
 """
 
 from __future__ import annotations
 
 import email.utils
+import html
+import inspect
 import logging
 import random
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import httpx
+from qca import APIConnectionError, APIStatusError, APITimeoutError, Managed
+from qca.common._response import APIResponse
 
 from .config import Credentials
 from .errors import QoderAPIError, QoderTransportError
 
-__all__ = ["QoderClient", "RetryPolicy", "client_for"]
+__all__ = ["JSON", "QoderClient", "RetryPolicy", "client_for"]
 
 JSON = dict[str, Any]
 log = logging.getLogger("pulumi_qoder.client")
 
-USER_AGENT = "pulumi-qoder/0.1.0"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
 # A fresh create answers with `created_at` within a second or two of the server's `Date`; a replay
 # repeats an answer made when the key was first used, so it lags by the time since.
 REPLAY_LAG_SECONDS = 5.0
+# Object actions whose repeat is harmless (409: already done), so they may be retried.
+SAFE_ACTIONS = frozenset({"archive", "pause", "unpause"})
+# The SDK's keyword arguments that are not body fields.
+_NOT_BODY = frozenset(
+    {"self", "workspace_id", "betas", "extra_headers", "extra_query", "extra_body", "timeout"}
+)
 
 
 @dataclass(frozen=True)
@@ -79,115 +99,147 @@ def _request_id(response: httpx.Response, body: Any) -> str | None:
     return rid if isinstance(rid, str) else None
 
 
-def _api_error(response: httpx.Response, method: str, path: str) -> QoderAPIError:
+def _summary(response: httpx.Response) -> str:
+    """A non-API body in a few words: an HTML page by its title, anything else shortened."""
+    text = response.text or response.reason_phrase
+    if "html" in response.headers.get("content-type", "") or text.lstrip()[:1] == "<":
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        named = f' titled "{" ".join(html.unescape(title.group(1)).split())[:80]}"' if title else ""
+        return f"an HTML page{named}, not the Qoder API's JSON"
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 120 else flat[:117] + "..."
+
+
+def api_error(response: httpx.Response, method: str, url: str, credentials: Credentials) -> QoderAPIError:
+    """The error answer as one :class:`QoderAPIError` line (plus a hint where one helps)."""
     try:
         body: Any = response.json()
     except ValueError:
         body = None
     error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        error_type = str(error.get("type") or "api_error")
+    status = response.status_code
+    hint = None
+    if isinstance(error, dict) and isinstance(error.get("type"), str):
+        error_type, envelope = error["type"], True
         message = str(error.get("message") or response.reason_phrase)
         param = error.get("param") if isinstance(error.get("param"), str) else None
     else:
-        error_type = "api_error" if response.status_code >= 500 else "http_error"
-        message = (response.text or response.reason_phrase)[:300].replace("\n", " ")
-        param = None
+        error_type, envelope, param = ("api_error" if status >= 500 else "http_error"), False, None
+        message = f"the server answered {_summary(response)}"
+        hint = f"is {credentials.base_url} (from {credentials.base_url_source}) the Qoder API's base URL?"
+    if status == 401:
+        hint = f"the token comes from {credentials.token_source}: check that it is valid for {credentials.base_url}"
     return QoderAPIError(
-        response.status_code,
+        status,
         error_type,
         message,
         param=param,
         request_id=_request_id(response, body),
         method=method,
-        path=path,
+        path=url,
+        envelope=envelope,
+        hint=hint,
     )
 
 
+@cache
+def _body_params(method: Callable[..., Any]) -> frozenset[str]:
+    """The body fields the SDK method takes as typed keyword arguments."""
+    return frozenset(inspect.signature(method).parameters) - _NOT_BODY
+
+
 class QoderClient:
-    """The object endpoints, generic over the collection. Paths are relative to the base URL."""
+    """The object endpoints, generic over the collection (``deployments``, ``agents``,
+    ``environments``, ``vaults``: the SDK's resource of the same name)."""
 
     def __init__(
         self,
         credentials: Credentials,
         *,
         retry: RetryPolicy | None = None,
-        timeout: httpx.Timeout | None = None,
-        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.credentials = credentials
         self.base_url = credentials.base_url
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
-        self._http = httpx.Client(
-            base_url=credentials.base_url + "/",
-            headers={
-                "Authorization": f"Bearer {credentials.token}",
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            },
-            timeout=timeout or httpx.Timeout(30.0, connect=10.0),
-            transport=transport,
+        # The SDK's own retries are off: ours (above) also cover archive/pause/unpause.
+        sdk = Managed(
+            pat=credentials.token, base_url=credentials.base_url, max_retries=0, http_client=http_client
         )
+        self._sdk = sdk
+        # One raw-response view for the process (``with_raw_response`` builds one per call): the
+        # provider needs the headers (replay detection) and the JSON exactly as sent.
+        self._raw = sdk._raw_response_view()
+        self._workspace = {"workspace_id": credentials.workspace_id} if credentials.workspace_id else {}
 
     def close(self) -> None:
-        self._http.close()
+        self._sdk.close()
 
-    # -- generic --------------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return str(self._sdk.base_url.join(path.lstrip("/")))
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        idempotency_key: str | None = None,
-        retry_safe: bool | None = None,
+    # -- the retry loop ---------------------------------------------------------------------------
+
+    def _send(
+        self, method: str, path: str, call: Callable[[dict[str, str]], Any], *, safe: bool
     ) -> httpx.Response:
-        """Send a request with bounded retries; return the 2xx response or raise.
-
-        ``retry_safe`` defaults to True for GET and for requests with an idempotency key.
-        """
-        if retry_safe is None:
-            retry_safe = method == "GET" or idempotency_key is not None
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-        attempts = self.retry.max_attempts if retry_safe else 1
-        url = path.lstrip("/")
+        """Run ``call`` (an SDK call, given extra headers) with our retries; the 2xx response or raise."""
+        attempts = self.retry.max_attempts if safe else 1
+        url = self.url(path)
         for attempt in range(attempts):
             last = attempt == attempts - 1
+            headers = {"X-Qoder-Retry-Count": str(attempt)} if attempt else {}
             try:
-                response = self._http.request(method, url, json=json, params=params, headers=headers)
-            except httpx.TransportError as exc:
-                log.debug("%s %s: %s (attempt %d)", method, path, type(exc).__name__, attempt + 1)
-                if last:
-                    raise QoderTransportError(
-                        f"Qoder API {method} {path}: {type(exc).__name__}: {exc} "
-                        f"(after {attempt + 1} attempt{'s' if attempt else ''})"
-                    ) from exc
-                self._sleep(self.retry.delay(attempt, None))
-                continue
-            log.debug(
-                "%s %s -> %d [%s]", method, path, response.status_code, response.headers.get("x-request-id")
-            )
-            if response.is_success:
-                return response
-            if response.status_code in RETRY_STATUSES and not last:
-                self._sleep(self.retry.delay(attempt, _retry_after(response)))
-                continue
-            raise _api_error(response, method, path)
+                raw: APIResponse[Any] = call(headers)
+            except APIStatusError as exc:
+                response = exc.response
+                log.debug("%s %s -> %d [%s]", method, url, response.status_code, _request_id(response, None))
+                if response.status_code in RETRY_STATUSES and not last:
+                    self._sleep(self.retry.delay(attempt, _retry_after(response)))
+                    continue
+                raise api_error(response, method, url, self.credentials) from None
+            except APIConnectionError as exc:  # APITimeoutError included
+                reason = _transport_reason(exc)
+                log.debug("%s %s: %s (attempt %d)", method, url, reason, attempt + 1)
+                if not last:
+                    self._sleep(self.retry.delay(attempt, None))
+                    continue
+                tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
+                raise QoderTransportError(
+                    f"Qoder API {method} {url}: {reason} (after {tries})",
+                    hint=f"the URL comes from {self.credentials.base_url_source}",
+                ) from None
+            log.debug("%s %s -> %d", method, url, raw.status_code)
+            return raw.http_response
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _json(self, response: httpx.Response) -> JSON:
         try:
             body = response.json()
-        except ValueError as exc:
-            raise QoderTransportError(
-                f"Qoder API {response.request.method} {response.request.url.path}: response is not JSON"
-            ) from exc
+        except ValueError:
+            body = None
         if not isinstance(body, dict):
-            raise QoderTransportError(f"Qoder API {response.request.url.path}: expected a JSON object")
+            raise QoderTransportError(
+                f"Qoder API {response.request.method} {response.request.url}: "
+                f"{response.status_code} answer is {_summary(response)}",
+                hint=f"is {self.base_url} (from {self.credentials.base_url_source}) the Qoder API's base URL?",
+            )
         return body
+
+    def _resource(self, collection: str) -> Any:
+        return getattr(self._raw, collection)
+
+    def _split(self, method: Any, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Keyword arguments for a bound SDK method: its typed params, the rest as ``extra_body``
+        (fields this SDK version does not know yet), plus the workspace."""
+        known = _body_params(method.__func__)
+        kwargs = {k: x for k, x in body.items() if k in known}
+        extra = {k: x for k, x in body.items() if k not in known}
+        if extra:
+            kwargs["extra_body"] = extra
+        return {**kwargs, **self._workspace}
 
     # -- objects of a collection (agents, environments, vaults, deployments) -------------------
 
@@ -198,41 +250,99 @@ class QoderClient:
         an earlier request with the same key: the server says so (``Idempotent-Replayed``), or the
         object's ``created_at`` lags the response's ``Date`` (Qoder does not document the header,
         so the provider must not depend on it)."""
-        response = self.request("POST", collection, json=body, idempotency_key=idempotency_key)
+        create = self._resource(collection).create
+        kwargs = self._split(create, body)
+        response = self._send(
+            "POST",
+            collection,
+            lambda h: create(**kwargs, extra_headers={"Idempotency-Key": idempotency_key, **h}),
+            safe=True,
+        )
         obj = self._json(response)
         replayed = response.headers.get("idempotent-replayed", "").lower() == "true"
         return obj, replayed or _created_before(obj, response.headers.get("date"))
 
     def get_object(self, collection: str, id_: str) -> JSON:
-        return self._json(self.request("GET", f"{collection}/{id_}"))
+        retrieve = self._resource(collection).retrieve
+        return self._json(
+            self._send(
+                "GET",
+                f"{collection}/{id_}",
+                lambda h: retrieve(id_, extra_headers=h, **self._workspace),
+                safe=True,
+            )
+        )
 
     def update_object(self, collection: str, id_: str, patch: Mapping[str, Any]) -> JSON:
         """``POST /{collection}/{id}`` (merge-patch)."""
         # A fresh key per call (not per body): the same patch sent again later must apply again,
         # but the client's own retries of this call must not apply it twice.
         key = f"pulumi-qoder-update-{uuid.uuid4()}"
-        return self._json(self.request("POST", f"{collection}/{id_}", json=patch, idempotency_key=key))
+        update = self._resource(collection).update
+        kwargs = self._split(update, patch)
+        return self._json(
+            self._send(
+                "POST",
+                f"{collection}/{id_}",
+                lambda h: update(id_, **kwargs, extra_headers={"Idempotency-Key": key, **h}),
+                safe=True,
+            )
+        )
 
     def post_action(self, collection: str, id_: str, action: str) -> JSON:
-        """``POST /{collection}/{id}/{action}`` (archive, pause, unpause): a repeat answers 409,
-        which the caller handles, so retrying is safe."""
-        return self._json(self.request("POST", f"{collection}/{id_}/{action}", retry_safe=True))
+        """``POST /{collection}/{id}/{action}`` (archive, pause, unpause, run). Archive, pause and
+        unpause are retried: a repeat answers 409, which the caller handles."""
+        call = getattr(self._resource(collection), action)
+        return self._json(
+            self._send(
+                "POST",
+                f"{collection}/{id_}/{action}",
+                lambda h: call(id_, extra_headers=h, **self._workspace),
+                safe=action in SAFE_ACTIONS,
+            )
+        )
 
     def delete_object(self, collection: str, id_: str) -> None:
         """``DELETE /{collection}/{id}``; repeating a DELETE is harmless."""
-        self.request("DELETE", f"{collection}/{id_}", retry_safe=True)
+        delete = self._resource(collection).delete
+        self._send(
+            "DELETE",
+            f"{collection}/{id_}",
+            lambda h: delete(id_, extra_headers=h, **self._workspace),
+            safe=True,
+        )
 
     def list_objects(self, collection: str, **params: Any) -> JSON:
-        return self._json(self.request("GET", collection, params=params))
+        """One page of ``GET /{collection}`` (the list envelope: ``data``, ``next_page``...)."""
+        list_ = self._resource(collection).list
+        return self._json(
+            self._send(
+                "GET",
+                collection,
+                lambda h: list_(**params, extra_headers=h, **self._workspace),
+                safe=True,
+            )
+        )
 
 
-_CLIENTS: dict[tuple[str, str], QoderClient] = {}
+def _transport_reason(exc: APIConnectionError) -> str:
+    """What went wrong on the wire, in a few words (the SDK's message is only "Connection error.")."""
+    cause = exc.__cause__
+    if isinstance(exc, APITimeoutError):
+        return f"timed out ({type(cause).__name__})" if cause else "timed out"
+    if cause is None:
+        return exc.message
+    detail = " ".join(str(cause).split())
+    return f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
+
+
+_CLIENTS: dict[tuple[str, str, str | None], QoderClient] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
 def client_for(credentials: Credentials) -> QoderClient:
     """The process-wide client for these credentials (created once, reused by every thread)."""
-    key = (credentials.base_url, credentials.token_fingerprint)
+    key = (credentials.base_url, credentials.token_fingerprint, credentials.workspace_id)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
