@@ -33,15 +33,26 @@ ENV
 # shellcheck disable=SC1091
 source "$STATE/env.sh"
 
-emulator_up() { "$VENV_BIN/qoder-emulator" status --url "$BASE_URL" >/dev/null 2>&1; }
+emulator() { "$PY" scripts/demo_emulator.py "$@"; }   # HTTP checks from one short process
 
 start_emulator() {
-  if emulator_up; then echo "demo: emulator already running at $BASE_URL"; return; fi
+  local found=0
+  emulator probe "$PORT" || found=$?
+  case $found in
+    0) echo "demo: emulator already running at $BASE_URL"; return ;;
+    2) echo "demo: port $PORT is taken by another program (not a Qoder emulator); $(emulator clash-advice "$PORT")" >&2
+       exit 1 ;;
+  esac
   nohup "$VENV_BIN/qoder-emulator" serve --host 127.0.0.1 --port "$PORT" \
     --db "$STATE/emulator.db" --token "$TOKEN" >"$STATE/emulator.log" 2>&1 &
-  echo $! >"$STATE/emulator.pid"
-  for _ in $(seq 1 100); do emulator_up && { echo "demo: emulator started at $BASE_URL (log: $STATE/emulator.log)"; return; }; sleep 0.1; done
-  echo "demo: the emulator did not start; see $STATE/emulator.log" >&2; cat "$STATE/emulator.log" >&2; exit 1
+  local pid=$!
+  echo "$pid" >"$STATE/emulator.pid"
+  # Polls the health endpoint every 0.1 s; stops at once if the process dies (e.g. a port clash).
+  if ! emulator wait "$PORT" "$pid" "$STATE/emulator.log" 60; then
+    rm -f "$STATE/emulator.pid"
+    exit 1
+  fi
+  echo "demo: emulator started at $BASE_URL (log: $STATE/emulator.log)"
 }
 
 stop_emulator() {
@@ -64,13 +75,15 @@ case "${1:-up}" in
     cat <<MSG
 
 Next steps (from this directory):
-  source .state/env.sh                          # point pulumi at the demo emulator
-  pulumi config set cron "0 10 * * 1-5"         # or edit examples/daily-report/__main__.py
-  pulumi preview --diff                         # the change, property by property and in words
-  pulumi preview --json --show-sames | pulumi-qoder schedule-report   # runs gained/lost, DST, clashes
-  pulumi config rm cron                         # back to 09:00 every day
-  make demo-destroy                              # archive everything the demo created
-  make emulator-stop                             # stop the emulator (state stays in .state/)
+  source .state/env.sh                    # point pulumi at the demo emulator
+  pulumi config set cron "0 10 * * 1-5"   # or edit examples/daily-report/__main__.py
+  pulumi preview --diff                   # the change, property by property and in words
+  pulumi preview --json --show-sames | pulumi-qoder schedule-report --format markdown
+                                          # runs gained and lost, DST, clashes (text without --format)
+  pulumi up                               # apply the change
+  pulumi config rm cron && pulumi up      # back to 09:00 every day
+  make demo-destroy                       # archive everything the demo created
+  make emulator-stop                      # stop the emulator (state stays in .state/)
 MSG
     ;;
   preview) start_emulator; select_stack; pulumi preview --diff --non-interactive --stack "$STACK" ;;

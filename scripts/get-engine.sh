@@ -65,6 +65,13 @@ at_least_min() {
 #    directory of its own, next to the shims, so the cached build is never overwritten.
 if existing=$(command -v pulumi 2>/dev/null) && [ "$(dirname "$existing")" != "$BIN" ]; then
   found=$(version_of "$existing")
+  if at_least_min "$found" && [ -f "$(dirname "$existing")/pulumi_language_python_host.py" ]; then
+    # One of our own engine directories (another cache, or a PATH set up by the demo): as is.
+    install_extras "$(dirname "$existing")"
+    LOG "using $existing ($found) from PATH"
+    dirname "$existing"
+    exit 0
+  fi
   if at_least_min "$found"; then
     LINKS="$CACHE_ROOT/installed-$found/bin"
     LOG "using $existing ($found, >= $MIN_VERSION) from PATH"

@@ -17,7 +17,7 @@ cp "$SCRIPT_DIR/pulumi_language_python_host.py" "$BIN/pulumi_language_python_hos
 cat >"$BIN/pulumi-language-python" <<'SH'
 #!/bin/sh
 # Python language host (see pulumi_language_python_host.py beside this file).
-here=$(dirname "$0")
+here=$(dirname "$(readlink -f "$0")")   # also when linked from elsewhere
 py="${PULUMI_PYTHON_CMD:-}"
 if [ -z "$py" ]; then
   if [ -x ./.venv/bin/python ]; then py=./.venv/bin/python; else py=python3; fi

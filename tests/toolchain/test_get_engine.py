@@ -187,3 +187,16 @@ def test_make_help_prints_the_real_engine_version() -> None:
     engine_line = next(line for line in out.stdout.splitlines() if line.startswith("make engine"))
     assert PINNED in engine_line and FLOOR in engine_line
     assert "$" not in out.stdout
+
+
+def test_an_engine_directory_of_ours_on_path_is_used_as_is(tmp_path: Path) -> None:
+    # E.g. the demo's env.sh puts the engine directory first on PATH, and the demo runs this again.
+    ours = tmp_path / "other-cache" / f"engine-{PINNED}" / "bin"
+    _fake_pulumi(ours, PINNED)
+    (ours / "pulumi_language_python_host.py").write_text("")
+    result = _run(tmp_path, [ours, *SYSTEM])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(ours)
+    # Its language host starts from there (the shim finds the host beside itself).
+    assert (ours / "pulumi-language-python").exists()
+    assert not (tmp_path / "cache").exists()
