@@ -1,6 +1,7 @@
 """The `pulumi-qoder` console command.
 
-Exit codes: 0 success; 1 warnings found and ``--fail-on-warning`` given; 2 bad input or usage.
+Exit codes: 0 success; 1 warnings found and ``--fail-on-warning`` given; 2 bad input or usage;
+3 the preview in the input failed.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import TextIO
 from pulumi_qoder.report import DEFAULT_MAX_RUNS_PER_DAY, PreviewFormatError, analyze, parse_preview
 from pulumi_qoder.report.render import render_markdown, render_terminal
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_WARNINGS", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_PREVIEW_FAILED", "EXIT_WARNINGS", "main"]
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
 EXIT_BAD_INPUT = 2  # also what argparse uses for usage errors
+EXIT_PREVIEW_FAILED = 3
 
 
 def _rfc3339(text: str) -> datetime:
@@ -52,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
             "Reads `pulumi preview --json` (use --show-sames so same-minute runs are checked against "
             "unchanged deployments too) and prints, for every deployment created, changed or archived, "
             "its schedule in words, the next runs, runs gained and lost, and warnings. "
-            "Exit codes: 0 ok, 1 warnings with --fail-on-warning, 2 bad input."
+            "Exit codes: 0 ok, 1 warnings with --fail-on-warning, 2 bad input, 3 the preview failed."
         ),
     )
     report.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
@@ -96,6 +98,11 @@ def _schedule_report(args: argparse.Namespace) -> int:
         sys.stdout.write(render_markdown(report))
     else:
         sys.stdout.write(render_terminal(report, color=_use_color(args.color, sys.stdout)))
+    if report.preview_failed:
+        print(
+            f"pulumi-qoder schedule-report: the preview failed: {report.preview_errors[0]}", file=sys.stderr
+        )
+        return EXIT_PREVIEW_FAILED
     return EXIT_WARNINGS if args.fail_on_warning and report.warning_count else EXIT_OK
 
 

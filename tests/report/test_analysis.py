@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,7 +46,9 @@ def test_captured_engine_preview_with_sames() -> None:
     assert triage.before is not None and triage.after is not None
     assert triage.before.words == "at 09:00, every day (Asia/Shanghai)"
     assert triage.after.words == "at 10:00, Monday to Friday (Asia/Shanghai)"
-    assert (triage.runs_before, triage.runs_after, len(triage.gained), len(triage.lost)) == (7, 5, 5, 7)
+    # Weekdays move from 09:00 to 10:00; the weekend runs stop.
+    assert (triage.runs_before, triage.runs_after) == (7, 5)
+    assert (len(triage.moved), len(triage.gained), len(triage.lost)) == (5, 0, 2)
     assert by_name["fresh"].after is not None and by_name["fresh"].after.words == "manual only"
     assert by_name["old"].runs_before == 7 * 48 and kinds(by_name["old"]) == ["archive"]
     # "steady" is unchanged but fires at 10:00 Shanghai on weekdays with the same agent as "triage".
@@ -66,8 +69,11 @@ def test_weekday_change_loses_weekend_runs_and_moves_the_hour() -> None:
     review = only(review_of(step("update", "triage", old, inputs("triage", "0 10 * * 1-5"))))
     assert review.next_before == tuple(utc(2025, 3, day, 1) for day in range(1, 6))
     assert review.next_after == tuple(utc(2025, 3, day, 2) for day in range(3, 8))
-    assert review.gained == tuple(utc(2025, 3, day, 2) for day in range(3, 8))
-    assert review.lost == tuple(utc(2025, 3, day, 1) for day in range(1, 8))
+    # Monday to Friday each run moves an hour later; Saturday and Sunday lose theirs.
+    assert review.moved == tuple((utc(2025, 3, day, 1), utc(2025, 3, day, 2)) for day in range(3, 8))
+    assert review.gained == ()
+    assert review.lost == (utc(2025, 3, 1, 1), utc(2025, 3, 2, 1))
+    assert review.kept == ()
     assert review.changed == ("schedule",)
     assert review.warnings == ()
 
@@ -86,7 +92,24 @@ def test_timezone_change_alone_moves_every_run() -> None:
     review = only(review_of(step("update", "triage", old, new)))
     assert review.after is not None and review.after.words == "at 09:00, every day (Europe/Berlin)"
     assert review.next_after[0] == utc(2025, 3, 1, 8)  # CET is UTC+1 in March
-    assert (len(review.gained), len(review.lost)) == (7, 7)
+    # The old "+7 gained, -7 lost" read as two changes; it is one: every run moves 7 hours later.
+    assert review.moved == tuple((utc(2025, 3, day, 1), utc(2025, 3, day, 8)) for day in range(1, 8))
+    assert (review.gained, review.lost, review.kept) == ((), (), ())
+
+
+def test_runs_further_apart_than_a_day_are_not_a_move() -> None:
+    # Weekly on Monday -> weekly on Thursday: one run stops and another starts, three days apart.
+    old, new = inputs("weekly", "0 9 * * 1", "UTC"), inputs("weekly", "0 9 * * 4", "UTC")
+    review = only(review_of(step("update", "weekly", old, new)))
+    assert (review.moved, review.lost, review.gained) == ((), (utc(2025, 3, 3, 9),), (utc(2025, 3, 6, 9),))
+
+
+def test_unchanged_runs_are_kept_and_only_the_extra_ones_move() -> None:
+    # 09:00 daily -> 09:00 and 09:30 daily: the 09:00 runs stay, seven 09:30 runs are new.
+    old, new = inputs("t", "0 9 * * *", "UTC"), inputs("t", "0,30 9 * * *", "UTC")
+    review = only(review_of(step("update", "t", old, new)))
+    assert review.kept == tuple(utc(2025, 3, day, 9) for day in range(1, 8))
+    assert (review.moved, len(review.gained), review.lost) == ((), 7, ())
 
 
 @pytest.mark.parametrize(
@@ -116,6 +139,14 @@ def test_timezone_change_alone_moves_every_run() -> None:
             [
                 "daylight saving: on Sun 2025-03-30 the 02:00, 02:20, 02:40 runs (Europe/Berlin) are skipped",
                 "daylight saving: on Sun 2025-10-26 the 02:00, 02:20, 02:40 runs (Europe/Berlin) fire twice",
+            ],
+        ),
+        (
+            "*/10 2 * * 0",
+            "Europe/Berlin",
+            [
+                "daylight saving: on Sun 2025-03-30 the 6 runs from 02:00 to 02:50 (Europe/Berlin) are skipped",
+                "daylight saving: on Sun 2025-10-26 the 6 runs from 02:00 to 02:50 (Europe/Berlin) fire twice",
             ],
         ),
         ("0 9 * * *", "Europe/Berlin", []),
@@ -285,12 +316,80 @@ def test_other_resource_types_are_ignored() -> None:
     assert report.reviews == ()
 
 
-def test_preview_errors_are_carried() -> None:
+def test_preview_errors_are_carried_without_the_engines_prefix() -> None:
     document = parse_preview(
         '{"steps": [], "diagnostics": [{"message": "error: boom\\n", "severity": "error"},'
+        '{"message": "error: error: twice", "severity": "error"},'
         '{"message": "hi", "severity": "info"}]}'
     )
-    assert analyze(document, NOW).preview_errors == ("error: boom",)
+    report = analyze(document, NOW)
+    assert report.preview_errors == ("boom", "twice")
+    assert report.preview_failed
+
+
+def test_captured_failed_preview() -> None:
+    # Captured from engine v3.274.1: check rejected a cron; every step reads "same", nothing is planned.
+    report = analyze(parse_preview((FIXTURES / "engine-preview-failed.json").read_text()), NOW)
+    assert report.preview_failed and report.reviews == ()
+    assert report.preview_errors[0].startswith(
+        "pulumi-python:dynamic/qoder:Deployment resource 'triage' has a problem: schedule.expression:"
+    )
+
+
+def _error_paused(name: str, error: object, description: str | None = None) -> dict[str, Any]:
+    """A `same` step of a deployment whose state (from refresh) records an automatic pause."""
+    new = inputs(name) if description is None else inputs(name, description=description)
+    entry = step("same", name, inputs(name), new)
+    entry["oldState"]["outputs"].update(status="paused", paused_reason={"type": "error", "error": error})
+    return entry
+
+
+def test_deployments_paused_by_the_service_are_listed_and_do_not_run() -> None:
+    # Refresh turns a manual pause into the intent desired_status="paused"; the program agrees.
+    held = inputs("held", desired_status="paused")
+    manual = step("same", "held", held, held)
+    manual["oldState"]["outputs"].update(status="paused", paused_reason={"type": "manual"})
+    report = review_of(
+        _error_paused("nightly", {"type": "agent_archived_error"}),
+        _error_paused("flaky", {}),
+        manual,
+        # Same agent and minute as "nightly", which does not run while paused: no clash.
+        step("create", "twin", new=inputs("twin")),
+    )
+    assert [(p.name, p.error_type, p.cause) for p in report.service_paused] == [
+        ("nightly", "agent_archived_error", "its agent is archived"),
+        ("flaky", "unknown_error", "its runs kept failing"),
+    ]
+    assert report.collisions == ()
+    assert report.warning_count == 2  # one per automatic pause; a manual pause is the owner's choice
+
+
+def test_an_update_of_a_deployment_paused_by_the_service_keeps_it_paused() -> None:
+    entry = _error_paused("nightly", {"type": "environment_archived_error"}, description="new words")
+    entry["op"] = "update"
+    review = only(review_of(entry))
+    assert review.before is not None and review.after is not None
+    assert (
+        review.before.words
+        == "at 09:00, every day (Asia/Shanghai), paused by the service (environment_archived_error)"
+    )
+    assert (review.runs_before, review.runs_after, review.touches_schedule) == (0, 0, False)
+
+
+def test_agents_of_the_stack_are_named() -> None:
+    agent = step(
+        "same",
+        "reporter",
+        {"name": "daily-reporter"},
+        {"name": "daily-reporter"},
+        type_="pulumi-python:dynamic/qoder:Agent",
+    )
+    for state in (agent["oldState"], agent["newState"]):
+        state["id"] = state["outputs"]["id"] = "agt_triage"
+    report = review_of(agent, step("create", "a", new=inputs("a")), step("create", "b", new=inputs("b")))
+    assert report.agent_names == {"agt_triage": "daily-reporter"}
+    assert report.agent_label("agt_triage") == "daily-reporter (agt_triage)"
+    assert report.agent_label("agt_other") == "agt_other"
 
 
 def test_now_must_be_aware() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_qoder.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_WARNINGS, main
+from pulumi_qoder.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PREVIEW_FAILED, EXIT_WARNINGS, main
 from tests.report.previews import digest, inputs, step
 
 NOW = "2025-03-01T00:00:00Z"
@@ -27,60 +27,22 @@ SCENARIO = digest(
     hidden_same=2,
 )
 
-EXPECTED_MARKDOWN = """\
+# The lines a reviewer reads first; the HTML structure is checked in test_render.py.
+EXPECTED_TOP = """\
 <!-- pulumi-qoder:schedule-report -->
 ### Qoder schedule review
 
-Reviewed at 2025-03-01 00:00 UTC, runs counted over the next 7 days: **:warning: 1 warning**
+**2 deployments with schedule changes, 1 other change, 1 warning**; runs counted over the 7 days from 2025-03-01 00:00 UTC.
 
-#### `~` update `triage`
+| deployment | change | runs in 7 days | warnings |
+|---|---|---|---|
+| `~` **triage** | at 09:00, every day → at 10:00, Monday to Friday (Asia/Shanghai) | 7 → 5 (5 moved, 2 lost) |  |
+| `~` **docs** | no schedule change (changes description) | 7 → 7 |  |
+| `+` **poller** | new: every 30 minutes (UTC) | 0 → 336 | :warning: busy day |
 
-| | schedule | cron |
-|---|---|---|
-| before | at 09:00, every day (Asia/Shanghai) | `0 9 * * *` |
-| after | at 10:00, Monday to Friday (Asia/Shanghai) | `0 10 * * 1-5` |
+- :warning: **poller**: 48 runs on Sat 2025-03-01 (UTC), more than the limit of 24 a day
 
-**Next 7 days:** 7 runs -> 5 runs (+5 gained, -7 lost)
-
-| # | before (Asia/Shanghai) | before (UTC) | after (Asia/Shanghai) | after (UTC) |
-|---|---|---|---|---|
-| 1 | Sat 2025-03-01 09:00 +08:00 | 2025-03-01 01:00 UTC | Mon 2025-03-03 10:00 +08:00 | 2025-03-03 02:00 UTC |
-| 2 | Sun 2025-03-02 09:00 +08:00 | 2025-03-02 01:00 UTC | Tue 2025-03-04 10:00 +08:00 | 2025-03-04 02:00 UTC |
-| 3 | Mon 2025-03-03 09:00 +08:00 | 2025-03-03 01:00 UTC | Wed 2025-03-05 10:00 +08:00 | 2025-03-05 02:00 UTC |
-| 4 | Tue 2025-03-04 09:00 +08:00 | 2025-03-04 01:00 UTC | Thu 2025-03-06 10:00 +08:00 | 2025-03-06 02:00 UTC |
-| 5 | Wed 2025-03-05 09:00 +08:00 | 2025-03-05 01:00 UTC | Fri 2025-03-07 10:00 +08:00 | 2025-03-07 02:00 UTC |
-
-<details><summary>Runs gained and lost in the next 7 days</summary>
-
-- gained: Mon 2025-03-03 10:00 +08:00; Tue 2025-03-04 10:00 +08:00; Wed 2025-03-05 10:00 +08:00; \
-Thu 2025-03-06 10:00 +08:00; Fri 2025-03-07 10:00 +08:00
-- lost: Sat 2025-03-01 09:00 +08:00; Sun 2025-03-02 09:00 +08:00; Mon 2025-03-03 09:00 +08:00; \
-Tue 2025-03-04 09:00 +08:00; Wed 2025-03-05 09:00 +08:00; and 2 more
-
-</details>
-
-#### `+` create `poller`
-
-| | schedule | cron |
-|---|---|---|
-| after | every 30 minutes (UTC) | `*/30 * * * *` |
-
-**Next 7 days:** 336 runs
-
-| # | after (UTC) | after (UTC) |
-|---|---|---|
-| 1 | Sat 2025-03-01 00:30 +00:00 | 2025-03-01 00:30 UTC |
-| 2 | Sat 2025-03-01 01:00 +00:00 | 2025-03-01 01:00 UTC |
-| 3 | Sat 2025-03-01 01:30 +00:00 | 2025-03-01 01:30 UTC |
-| 4 | Sat 2025-03-01 02:00 +00:00 | 2025-03-01 02:00 UTC |
-| 5 | Sat 2025-03-01 02:30 +00:00 | 2025-03-01 02:30 UTC |
-
-- :warning: 48 runs on Sat 2025-03-01 (UTC), more than the limit of 24 a day
-
-- `~` update `docs`: no schedule change (changes description)
-
-_This preview omits unchanged resources; run `pulumi preview --json --show-sames` \
-to check same-minute runs against them too._
+```mermaid
 """
 
 
@@ -93,14 +55,18 @@ def preview_file(tmp_path: Path) -> Path:
 
 def test_markdown_for_a_pull_request_comment(preview_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schedule-report", str(preview_file), "--format", "markdown", "--now", NOW]) == EXIT_OK
-    assert capsys.readouterr().out == EXPECTED_MARKDOWN
+    out = capsys.readouterr().out
+    assert out.startswith(EXPECTED_TOP)
+    assert out.count("<details>") == 2 and out.endswith("to check same-minute runs against them too._\n")
 
 
 def test_now_with_an_offset_means_the_same_instant(
     preview_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    main(["schedule-report", str(preview_file), "--format", "markdown", "--now", NOW])
+    expected = capsys.readouterr().out
     main(["schedule-report", str(preview_file), "--format", "markdown", "--now", "2025-03-01T08:00:00+08:00"])
-    assert capsys.readouterr().out == EXPECTED_MARKDOWN
+    assert capsys.readouterr().out == expected
 
 
 def test_terminal_report_from_stdin(
@@ -109,11 +75,23 @@ def test_terminal_report_from_stdin(
     monkeypatch.setattr(sys, "stdin", io.StringIO(SCENARIO))
     assert main(["schedule-report", "--now", NOW, "--color", "never"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "~ update triage\n    before at 09:00, every day (Asia/Shanghai)   [0 9 * * *]\n" in out
-    assert "    after  at 10:00, Monday to Friday (Asia/Shanghai)   [0 10 * * 1-5]\n" in out
-    assert "      Sat 2025-03-01 09:00 +08:00  2025-03-01 01:00 UTC  Mon 2025-03-03 10:00 +08:00" in out
-    assert "    next 7 days: 7 runs -> 5 runs (+5 gained, -7 lost)\n" in out
-    assert "~ update docs: no schedule change (changes description)\n" in out
+    lines = out.splitlines()
+    # The summary first: one line per changed deployment, then the warnings in full.
+    assert lines[2].split() == ["DEPLOYMENT", "CHANGE", "RUNS/7D", "WARNINGS"]
+    assert lines[3].startswith(
+        "~ triage    at 09:00, every day -> at 10:00, Monday to Friday (Asia/Shanghai)"
+    )
+    assert lines[3].endswith("7 -> 5 (5 moved, 2 lost)")
+    assert lines[4].startswith("~ docs      no schedule change (changes description)")
+    assert lines[5].endswith("0 -> 336  busy day")
+    assert "  ! poller: 48 runs on Sat 2025-03-01 (UTC), more than the limit of 24 a day\n" in out
+    assert (
+        "~ update triage\n    before at 09:00, every day (Asia/Shanghai)   [0 9 * * *]   agent agt_triage\n"
+        in out
+    )
+    assert "      Sat 2025-03-01 09:00 +08:00  2025-03-01 01:00 UTC   Mon 2025-03-03 10:00 +08:00" in out
+    assert "    runs in the next 7 days: 7 -> 5 (5 moved, 2 lost)\n" in out
+    assert "      moved:  Mon 2025-03-03 09:00 +08:00 -> 10:00;" in out
     assert "\x1b[" not in out
     assert out.endswith("1 warning\n")
 
@@ -200,4 +178,17 @@ def test_console_script_reads_a_pipe() -> None:
         check=False,
     )
     assert (result.returncode, result.stderr) == (EXIT_OK, "")
-    assert result.stdout == EXPECTED_MARKDOWN
+    assert result.stdout.startswith(EXPECTED_TOP)
+
+
+def test_a_failed_preview_fails_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    # Captured from engine v3.274.1: `pulumi preview --json` after check rejected a cron.
+    failed = Path(__file__).parent / "fixtures" / "engine-preview-failed.json"
+    for fmt in ("terminal", "markdown"):
+        assert main(["schedule-report", str(failed), "--format", fmt, "--now", NOW]) == EXIT_PREVIEW_FAILED
+        captured = capsys.readouterr()
+        assert "The preview failed" in captured.out
+        assert captured.err.startswith(
+            "pulumi-qoder schedule-report: the preview failed: pulumi-python:dynamic/qoder:Deployment resource 'triage'"
+        )
+        assert "error: error:" not in captured.out + captured.err

@@ -25,17 +25,21 @@ __all__ = [
     "Finding",
     "Schedule",
     "ScheduleReport",
+    "ServicePause",
     "Side",
     "Unreadable",
     "analyze",
 ]
 
 DEPLOYMENT_TYPE = "pulumi-python:dynamic/qoder:Deployment"
+AGENT_TYPE = "pulumi-python:dynamic/qoder:Agent"
 RUN_WINDOW = timedelta(days=7)  # runs gained/lost and same-minute runs are counted over this window
 DST_HORIZON = timedelta(days=366)
 # More often than hourly is unusual for an agent run and worth a second look.
 DEFAULT_MAX_RUNS_PER_DAY = 24
 NEXT_RUNS = 5
+# A lost run and a gained run closer than this are one run that moved (09:00 -> 10:00), not two changes.
+MOVE_WINDOW = timedelta(hours=24)
 
 _UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's placeholder for "known after apply"
 _SECRET = "[secret]"  # how `preview --json` prints a secret value
@@ -74,8 +78,10 @@ class Side:
     """A deployment as it is before, or will be after, the change."""
 
     schedule: Schedule | Unreadable | None  # None: manual only
-    paused: bool
+    paused: bool  # desired_status is paused: the owner's intent
     agent_id: str | None  # None when the agent is only known after apply
+    # The error type when the service has paused it after a failed run (paused_reason.type "error").
+    service_pause: str | None = None
 
     @property
     def words(self) -> str:
@@ -85,12 +91,18 @@ class Side:
             text = self.schedule.reason
         else:
             text = "manual only"
-        return f"{text}, paused" if self.paused else text
+        if self.paused:
+            return f"{text}, paused"
+        if self.service_pause is not None:
+            return f"{text}, paused by the service ({self.service_pause})"
+        return text
 
     @property
     def firing(self) -> Schedule | None:
         """The schedule that will actually start runs: none while paused or manual only."""
-        return self.schedule if isinstance(self.schedule, Schedule) and not self.paused else None
+        if self.paused or self.service_pause is not None:
+            return None
+        return self.schedule if isinstance(self.schedule, Schedule) else None
 
 
 @dataclass(frozen=True)
@@ -112,8 +124,10 @@ class DeploymentReview:
     next_after: tuple[datetime, ...] = ()
     runs_before: int = 0  # in the run window
     runs_after: int = 0
-    gained: tuple[datetime, ...] = ()
-    lost: tuple[datetime, ...] = ()
+    kept: tuple[datetime, ...] = ()  # runs in the window both before and after
+    moved: tuple[tuple[datetime, datetime], ...] = ()  # (before, after) pairs less than a day apart
+    gained: tuple[datetime, ...] = ()  # new runs that are not a moved one
+    lost: tuple[datetime, ...] = ()  # runs that stop and did not move
     warnings: tuple[Finding, ...] = ()
 
     @property
@@ -122,6 +136,12 @@ class DeploymentReview:
         if self.action is not Action.UPDATE or self.before is None or self.after is None:
             return True
         return (self.before.schedule, self.before.paused) != (self.after.schedule, self.after.paused)
+
+    @property
+    def agent_changed(self) -> bool:
+        return (
+            self.before is not None and self.after is not None and self.before.agent_id != self.after.agent_id
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +154,36 @@ class Collision:
 
 
 @dataclass(frozen=True)
+class ServicePause:
+    """A deployment the service paused after a failed run (``paused_reason.type == "error"``).
+
+    Read from the state the last refresh or update recorded; it starts no scheduled runs until the
+    cause is fixed and it is resumed, whether or not this change touches it.
+    """
+
+    name: str
+    error_type: str  # e.g. agent_archived_error; "unknown_error" when the service gave none
+
+    @property
+    def cause(self) -> str:
+        return _PAUSE_CAUSES.get(self.error_type, "its runs kept failing")
+
+
+_PAUSE_CAUSES = {
+    "agent_archived_error": "its agent is archived",
+    "environment_archived_error": "its environment is archived",
+    "environment_not_found_error": "its environment no longer exists",
+    "vault_archived_error": "a vault it uses is archived",
+    "vault_not_found_error": "a vault it uses no longer exists",
+    "memory_store_archived_error": "a memory store it uses is archived",
+    "file_not_found_error": "a file it uses no longer exists",
+    "skill_not_found_error": "a skill its agent uses no longer exists",
+    "workspace_archived_error": "its workspace is archived",
+    "organization_disabled_error": "the organization is disabled",
+}
+
+
+@dataclass(frozen=True)
 class ScheduleReport:
     now: datetime
     max_runs_per_day: int
@@ -141,11 +191,22 @@ class ScheduleReport:
     collisions: tuple[Collision, ...]
     unchanged_shown: int  # unchanged deployments present in the preview (`--show-sames`)
     unchanged_hidden: bool  # the preview left unchanged resources out, so collisions may be missed
-    preview_errors: tuple[str, ...] = field(default=())
+    preview_errors: tuple[str, ...] = ()
+    service_paused: tuple[ServicePause, ...] = ()  # every deployment in the preview paused by the service
+    agent_names: Mapping[str, str] = field(default_factory=dict)  # agent id -> name, for agents in the stack
 
     @property
     def warning_count(self) -> int:
-        return sum(len(r.warnings) for r in self.reviews) + len(self.collisions)
+        return sum(len(r.warnings) for r in self.reviews) + len(self.collisions) + len(self.service_paused)
+
+    @property
+    def preview_failed(self) -> bool:
+        return bool(self.preview_errors)
+
+    def agent_label(self, agent_id: str) -> str:
+        """``reporter (agent_01…)`` when the agent is in the stack, else the id."""
+        name = self.agent_names.get(agent_id)
+        return f"{name} ({agent_id})" if name else agent_id
 
 
 def _hidden(value: Any) -> str | None:
@@ -183,7 +244,17 @@ def _read_agent(value: Any) -> str | None:
     return value if isinstance(value, str) and _hidden(value) is None else None
 
 
-def _side(state: ResourceState | None) -> Side | None:
+def _service_pause(outputs: Mapping[str, Any]) -> str | None:
+    """The error type of an automatic pause the state records (refresh observes it), else None."""
+    reason = outputs.get("paused_reason")
+    if outputs.get("status") != "paused" or not isinstance(reason, Mapping) or reason.get("type") != "error":
+        return None
+    error = reason.get("error")
+    error_type = error.get("type") if isinstance(error, Mapping) else None
+    return error_type if isinstance(error_type, str) and error_type else "unknown_error"
+
+
+def _side(state: ResourceState | None, service_pause: str | None = None) -> Side | None:
     if state is None:
         return None
     # Inputs are what the program asks for; outputs only fill gaps (a create has none yet).
@@ -192,7 +263,50 @@ def _side(state: ResourceState | None) -> Side | None:
         schedule=_read_schedule(props.get("schedule")),
         paused=props.get("desired_status") == "paused",
         agent_id=_read_agent(props.get("agent")),
+        service_pause=service_pause,
     )
+
+
+def _agent_names(steps: Iterable[PreviewStep]) -> dict[str, str]:
+    """Agent id -> name for every agent of the stack the preview shows with a known id."""
+    names: dict[str, str] = {}
+    for step in steps:
+        if step.resource_type != AGENT_TYPE:
+            continue
+        for state in (step.old_state, step.new_state):
+            if state is None:
+                continue
+            props = {**state.outputs, **state.inputs}
+            agent_id, name = state.id or props.get("id"), props.get("name")
+            if isinstance(agent_id, str) and isinstance(name, str) and _hidden(agent_id) is None:
+                names[agent_id] = name if _hidden(name) is None else step.name
+    return names
+
+
+def _pair_moves(
+    lost: Iterable[datetime], gained: Iterable[datetime]
+) -> tuple[tuple[tuple[datetime, datetime], ...], tuple[datetime, ...], tuple[datetime, ...]]:
+    """Split runs into moved pairs, runs only gained and runs only lost.
+
+    Walks both sorted lists once and pairs a lost run with the next gained run less than
+    MOVE_WINDOW away, so 09:00 daily -> 10:00 on weekdays reads as 5 moved and 2 lost.
+    """
+    lost, gained = sorted(lost), sorted(gained)
+    moved: list[tuple[datetime, datetime]] = []
+    only_lost: list[datetime] = []
+    only_gained: list[datetime] = []
+    i = j = 0
+    while i < len(lost) and j < len(gained):
+        if abs(gained[j] - lost[i]) < MOVE_WINDOW:
+            moved.append((lost[i], gained[j]))
+            i, j = i + 1, j + 1
+        elif lost[i] < gained[j]:
+            only_lost.append(lost[i])
+            i += 1
+        else:
+            only_gained.append(gained[j])
+            j += 1
+    return tuple(moved), (*only_gained, *gained[j:]), (*only_lost, *lost[i:])
 
 
 def _busiest_day(schedule: Schedule, now: datetime, limit: int) -> tuple[date, int] | None:
@@ -225,16 +339,17 @@ def _dst_findings(schedule: Schedule, now: datetime) -> list[Finding]:
     findings = []
     for (day, kind), effects in sorted(grouped.items()):
         times = [e.local_time.strftime("%H:%M") for e in effects]
-        shown = ", ".join(times) if len(times) <= 3 else f"{len(times)} runs from {times[0]} to {times[-1]}"
-        runs = "run" if len(times) == 1 else "runs"
-        what = "is skipped" if len(times) == 1 else "are skipped"
-        if kind == "doubled":
-            what = "fires twice" if len(times) == 1 else "fire twice"
+        if len(times) == 1:
+            runs = f"the {times[0]} run"
+        elif len(times) <= 3:
+            runs = f"the {', '.join(times)} runs"
+        else:
+            runs = f"the {len(times)} runs from {times[0]} to {times[-1]}"
+        what = {"skipped": "are skipped", "doubled": "fire twice"}[kind]
+        if len(times) == 1:
+            what = {"skipped": "is skipped", "doubled": "fires twice"}[kind]
         findings.append(
-            Finding(
-                "dst",
-                f"daylight saving: on {day:%a %Y-%m-%d} the {shown} {runs} ({schedule.timezone}) {what}",
-            )
+            Finding("dst", f"daylight saving: on {day:%a %Y-%m-%d} {runs} ({schedule.timezone}) {what}")
         )
     return findings
 
@@ -332,6 +447,14 @@ def _collisions(planned: Mapping[str, tuple[str, frozenset[datetime]]], touched:
     ]
 
 
+def _error_line(message: str) -> str:
+    """A diagnostic as one clean line: the engine already prefixes ``error:``; do not say it twice."""
+    text = message.strip()
+    while text.lower().startswith("error:"):
+        text = text[len("error:") :].strip()
+    return text
+
+
 def analyze(
     digest: PreviewDigest, now: datetime, max_runs_per_day: int = DEFAULT_MAX_RUNS_PER_DAY
 ) -> ScheduleReport:
@@ -343,15 +466,24 @@ def analyze(
     reviews: list[DeploymentReview] = []
     planned: dict[str, tuple[str, frozenset[datetime]]] = {}  # name -> (agent, runs in window)
     touched: set[str] = set()
+    service_paused: list[ServicePause] = []
     unchanged = 0
     for action, step, old_state, new_state in _merge_steps(digest.steps):
-        before, after = _side(old_state), _side(new_state)
+        paused_by_service = _service_pause(old_state.outputs) if old_state is not None else None
+        if paused_by_service is not None and action is not Action.ARCHIVE:
+            service_paused.append(ServicePause(step.name, paused_by_service))
+        before = _side(old_state, paused_by_service)
+        # An update keeps the service's pause (whether `up` may resume it depends on its cause, which
+        # the preview does not show); a replacement is a new deployment, not paused.
+        keeps_pause = action in (None, Action.UPDATE)
+        after = _side(new_state, paused_by_service if keeps_pause else None)
         runs_before, runs_after = _window_runs(before, now), _window_runs(after, now)
         if after is not None and after.agent_id is not None and runs_after:
             planned[step.name] = (after.agent_id, runs_after)
         if action is None:
             unchanged += 1
             continue
+        moved, gained, lost = _pair_moves(runs_before - runs_after, runs_after - runs_before)
         review = DeploymentReview(
             name=step.name,
             action=action,
@@ -364,10 +496,12 @@ def analyze(
             next_after=_next_runs(after, now),
             runs_before=len(runs_before),
             runs_after=len(runs_after),
-            gained=tuple(sorted(runs_after - runs_before)),
-            lost=tuple(sorted(runs_before - runs_after)),
+            kept=tuple(sorted(runs_before & runs_after)),
+            moved=moved,
+            gained=gained,
+            lost=lost,
         )
-        if review.touches_schedule or (before and after and before.agent_id != after.agent_id):
+        if review.touches_schedule or review.agent_changed:
             touched.add(step.name)
         if review.touches_schedule:
             review = replace(review, warnings=_warnings(review, now, max_runs_per_day))
@@ -381,5 +515,9 @@ def analyze(
         collisions=tuple(_collisions(planned, touched)),
         unchanged_shown=unchanged,
         unchanged_hidden=summary_same > shown_same,
-        preview_errors=tuple(d.message.strip() for d in digest.diagnostics if d.severity == "error"),
+        preview_errors=tuple(
+            _error_line(d.message) for d in digest.diagnostics if d.severity == "error" and d.message.strip()
+        ),
+        service_paused=tuple(service_paused),
+        agent_names=_agent_names(digest.steps),
     )
