@@ -11,6 +11,19 @@ CASES: list[Case] = [
     Case("minimal: name and a model id"),
     Case("model as an object", {"model": {"id": "ultimate"}}),
     Case("model object with speed", {"model": {"id": "ultimate", "speed": "fast"}}),
+    Case(
+        "model object with every SDK field",
+        {
+            "model": {
+                "id": "ultimate",
+                "effort": {"type": "high"},
+                "speed": "standard",
+                "context_window": 200000,
+                "inference_geo": "us",
+            }
+        },
+    ),
+    Case("model effort as a string", {"model": {"id": "ultimate", "effort": "low"}}),
     Case("system and description", {"system": "Write the report.", "description": "Reporter"}),
     Case(
         "tools, mcp_servers, skills",
@@ -36,14 +49,22 @@ CASES: list[Case] = [
     Case(
         "model.speed: standard or fast (SDK Literal)",
         {"model": {"id": "ultimate", "speed": "turbo"}},
-        differs=Differs(
-            "model.speed", ACCEPTS, "SDK ModelConfigParams.speed is standard | fast", emulator_bug=True
-        ),
+        rejects="model.speed",
     ),
     Case(
-        "model.effort: in the SDK, in neither side yet (issue 9 / issue 10 section 2)",
-        {"model": {"id": "ultimate", "effort": "high"}},
+        "model.effort: low, medium, high, xhigh, max",
+        {"model": {"id": "ultimate", "effort": "extreme"}},
         rejects="model.effort",
+    ),
+    Case(
+        "model.effort.type: an effort",
+        {"model": {"id": "ultimate", "effort": {"type": "huge"}}},
+        rejects="model.effort.type",
+    ),
+    Case(
+        "model.context_window: >= 1",
+        {"model": {"id": "ultimate", "context_window": 0}},
+        rejects="model.context_window",
     ),
     # --- system, description -----------------------------------------------------------------------
     Case("system: <= 100000 characters", {"system": "s" * 100_001}, rejects="system"),

@@ -51,10 +51,10 @@ def test_check_names_the_property_and_the_rule() -> None:
         }
     )
     assert found["name"] == "name: is required"
-    assert found["model"].startswith("model: unknown field(s) size")
+    assert found["model.size"].startswith("model.size: unknown field; the fields of a model are id,")
     assert found["model.id"] == "model.id: must not be empty"
-    assert found["skills[0].skill_id"].startswith("skills[0].skill_id: must be a string")
-    assert found["tools"] == "tools: must be a list, got str"
+    assert found["skills[0].skill_id"] == "skills[0].skill_id: is required"
+    assert found["tools"] == "tools: must be a list of objects, got str"
     assert (
         found["metadata.cas_config"] == "metadata.cas_config: is reserved for deployment execution settings"
     )

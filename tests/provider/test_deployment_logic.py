@@ -101,7 +101,11 @@ LONG = "x" * 257
             "empty",
         ),
         (
-            {"initial_events": [{"type": "system.message", "content": "be brief"}]},
+            {
+                "initial_events": [
+                    {"type": "system.message", "content": [{"type": "text", "text": "be brief"}]}
+                ]
+            },
             "initial_events",
             "must include a user.message or user.define_outcome",
         ),
@@ -161,7 +165,7 @@ LONG = "x" * 257
         ),
         (
             {"resources": [{"type": "file", "file_id": "file_1", "path": "/x"}]},
-            "resources[0]",
+            "resources[0].path",
             "unknown field",
         ),
         ({"vault_ids": ["vault_1"] * 51}, "vault_ids", "at most 50"),
@@ -173,7 +177,7 @@ LONG = "x" * 257
         ({"metadata": {"cas_config": "{}"}}, "metadata.cas_config", "reserved"),
         ({"cas_config": {"max_retries": -1}}, "cas_config.max_retries", ">= 0"),
         ({"cas_config": {"max_concurrent": 0}}, "cas_config.max_concurrent", ">= 1"),
-        ({"cas_config": {"retries": 1}}, "cas_config", "unknown field"),
+        ({"cas_config": {"retries": 1}}, "cas_config.retries", "unknown field"),
         ({"desired_status": "stopped"}, "desired_status", "not one of active, paused"),
         ({"status": "paused"}, "status", "is an output"),
         ({"schedul": {}}, "schedul", "not a Deployment property"),

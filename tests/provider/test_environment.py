@@ -55,13 +55,19 @@ def test_check_names_the_property_and_the_rule() -> None:
     )
     assert (
         found["config.networking.allow_mcp_servers"]
-        == "config.networking.allow_mcp_servers: must be true or false, got 'yes'"
+        == "config.networking.allow_mcp_servers: must be true or false, got str"
     )
     assert found["config.packages.pip[1]"] == "config.packages.pip[1]: must not be empty"
-    assert found["config.packages"].startswith("config.packages: unknown package manager(s) conda")
+    assert found["config.packages.conda"].startswith(
+        "config.packages.conda: unknown field; the fields of packages"
+    )
     assert failures(
         {"name": "e", "config": {"networking": {"type": "unrestricted", "allowed_hosts": ["a.b"]}}}
-    ) == {"config.networking": "config.networking: allowed_hosts only apply to limited networking"}
+    ) == {
+        "config.networking.allowed_hosts": (
+            "config.networking.allowed_hosts: only applies to limited networking (type: limited)"
+        )
+    }
     assert "config.networking.type" in failures(
         {"name": "e", "config": {"networking": {"type": "allowlist"}}}
     )

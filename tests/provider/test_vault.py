@@ -65,9 +65,9 @@ def test_check_names_the_property_and_the_rule() -> None:
     )
     assert found["credentials[1].access_token"].startswith("credentials[1].access_token: is required")
     assert found["credentials[1].type"] == 'credentials[1].type: "oauth" is not one of static_bearer'
-    assert (
-        found["credentials"]
-        == "credentials: has two credentials for https://a.example.com; one MCP server takes one token"
+    assert found["credentials[2].mcp_server_url"] == (
+        "credentials[2].mcp_server_url: a second credential for https://a.example.com: "
+        "give each MCP server one credential"
     )
     assert found["credential_ids"] == "credential_ids: is an output and cannot be set"
 

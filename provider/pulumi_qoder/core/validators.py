@@ -14,6 +14,7 @@ from .values import is_unknown
 
 __all__ = [
     "cron_expression",
+    "fields",
     "iana_timezone",
     "id_with_prefix",
     "integer",
@@ -23,6 +24,8 @@ __all__ = [
     "string",
     "string_list",
     "string_map",
+    "type_name",
+    "wrong_type",
 ]
 
 
@@ -31,12 +34,31 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def string(f: Failures, path: str, value: Any, *, min_len: int = 0, max_len: int | None = None) -> bool:
+def type_name(value: Any) -> str:
+    """What a wrong value is, in the words a program's author uses (``int``, ``str``, ``None``)."""
+    return "None" if value is None else type(value).__name__
+
+
+def wrong_type(f: Failures, path: str, value: Any, expected: str) -> None:
+    """The failure for a value of the wrong type: names everything allowed, and what came.
+    A missing (``None``) value is reported as required."""
+    f.add(path, "is required" if value is None else f"must be {expected}, got {type_name(value)}")
+
+
+def string(
+    f: Failures,
+    path: str,
+    value: Any,
+    *,
+    min_len: int = 0,
+    max_len: int | None = None,
+    expected: str = "a string",
+) -> bool:
     """A string of ``min_len``..``max_len`` characters."""
     if is_unknown(value):
         return True
     if not isinstance(value, str):
-        f.add(path, f"must be a string, got {type(value).__name__}")
+        wrong_type(f, path, value, expected)
         return False
     if len(value) < min_len:
         f.add(path, "must not be empty" if min_len == 1 else f"must be at least {min_len} characters")
@@ -62,7 +84,10 @@ def id_with_prefix(f: Failures, path: str, value: Any, prefix: str, *, max_len: 
 def one_of(f: Failures, path: str, value: Any, choices: Collection[str]) -> bool:
     if is_unknown(value) or value in choices:
         return True
-    f.add(path, f"{_show(value)} is not one of {', '.join(sorted(choices))}")
+    if value is None:
+        f.add(path, f"is required: one of {', '.join(sorted(choices))}")
+    else:
+        f.add(path, f"{_show(value)} is not one of {', '.join(sorted(choices))}")
     return False
 
 
@@ -73,7 +98,10 @@ def integer(
     if is_unknown(value):
         return True
     if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-        f.add(path, f"must be an integer, got {_show(value)}")
+        if value is None:
+            f.add(path, "is required")
+        else:
+            f.add(path, f"must be an integer, got {_show(value)}")
         return False
     if minimum is not None and value < minimum:
         f.add(path, f"must be >= {minimum}, got {int(value)}")
@@ -84,18 +112,26 @@ def integer(
     return True
 
 
-def is_mapping(f: Failures, path: str, value: Any) -> bool:
+def is_mapping(f: Failures, path: str, value: Any, *, expected: str = "an object") -> bool:
     if is_unknown(value) or isinstance(value, Mapping):
         return True
-    f.add(path, f"must be an object, got {type(value).__name__}")
+    wrong_type(f, path, value, expected)
     return False
 
 
-def is_list(f: Failures, path: str, value: Any, *, min_items: int = 0, max_items: int | None = None) -> bool:
+def is_list(
+    f: Failures,
+    path: str,
+    value: Any,
+    *,
+    min_items: int = 0,
+    max_items: int | None = None,
+    expected: str = "a list",
+) -> bool:
     if is_unknown(value):
         return True
     if not isinstance(value, list | tuple):
-        f.add(path, f"must be a list, got {type(value).__name__}")
+        wrong_type(f, path, value, expected)
         return False
     if len(value) < min_items:
         f.add(path, f"must have at least {min_items} item{'s' if min_items > 1 else ''}")
@@ -113,8 +149,9 @@ def string_list(
     *,
     max_items: int,
     item: Callable[[Failures, str, Any], bool] | None = None,
+    expected: str = "a list of strings",
 ) -> bool:
-    if not is_list(f, path, value, max_items=max_items) or is_unknown(value):
+    if not is_list(f, path, value, max_items=max_items, expected=expected) or is_unknown(value):
         return is_unknown(value)
     ok = True
     for i, v in enumerate(value):
@@ -146,10 +183,28 @@ def string_map(
         f.add(path, f"must have at most {max_keys} keys (got {len(user_keys)})")
         ok = False
     for key in user_keys:
-        if not 1 <= len(key) <= max_key_len:
+        if not key:
+            f.add(path, "keys must not be empty")
+            ok = False
+            continue
+        if len(key) > max_key_len:
             f.add(f"{path}.{key}", f"key must be 1-{max_key_len} characters")
             ok = False
         ok = string(f, f"{path}.{key}", value[key], max_len=max_value_len) and ok
+    return ok
+
+
+def fields(
+    f: Failures, path: str, value: Mapping[str, Any], allowed: Collection[str], *, what: str = ""
+) -> bool:
+    """No key outside ``allowed``: each unknown one fails at its own path (``schedule.jitter``),
+    naming the fields that exist (for ``what``, such as "a text block", when given)."""
+    ok = True
+    for key in value:
+        if key not in allowed:
+            where = f" of {what}" if what else ""
+            f.add(f"{path}.{key}", f"unknown field; the fields{where} are {', '.join(allowed)}")
+            ok = False
     return ok
 
 

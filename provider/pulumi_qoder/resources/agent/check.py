@@ -36,28 +36,52 @@ MAX_TEXT = 100_000
 # ------------------------------------------------------------------------------------------------
 
 
+# A model object as the SDK's ``ModelConfigParams`` has it.
+MODEL_FIELDS = ("id", "effort", "speed", "context_window", "inference_geo")
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+SPEEDS = ("standard", "fast")
+
+
+def _check_effort(f: Failures, value: Any) -> None:
+    path = "model.effort"
+    if isinstance(value, str) or is_unknown(value):
+        v.one_of(f, path, value, EFFORTS)
+    elif not isinstance(value, Mapping):
+        v.wrong_type(f, path, value, f'one of {", ".join(EFFORTS)} or an object {{"type": ...}}')
+    else:
+        v.fields(f, path, value, ("type",), what="an effort")
+        v.one_of(f, f"{path}.type", value.get("type"), EFFORTS)
+
+
 def _check_model(f: Failures, value: Any) -> Any:
     if isinstance(value, str) or is_unknown(value):
         v.string(f, "model", value, min_len=1, max_len=256)
         return value
     if not isinstance(value, Mapping):
-        f.add("model", 'must be a model id string or an object {"id": ...}')
+        v.wrong_type(f, "model", value, 'a model id string or an object {"id": ...}')
         return value
-    extra = set(value) - {"id", "speed"}
-    if extra:
-        f.add("model", f"unknown field(s) {', '.join(sorted(extra))}; expected id and speed")
+    v.fields(f, "model", value, MODEL_FIELDS, what="a model")
     if value.get("id") is None:
         f.add("model.id", "is required")
     else:
         v.string(f, "model.id", value["id"], min_len=1, max_len=256)
+    if value.get("effort") is not None:
+        _check_effort(f, value["effort"])
     if value.get("speed") is not None:
-        v.string(f, "model.speed", value["speed"], min_len=1)
+        v.one_of(f, "model.speed", value["speed"], SPEEDS)
+    if value.get("context_window") is not None:
+        v.integer(f, "model.context_window", value["context_window"], minimum=1)
+    if value.get("inference_geo") is not None:
+        v.string(f, "model.inference_geo", value["inference_geo"], min_len=1, max_len=64)
     return {k: x for k, x in value.items() if x is not None}
 
 
 def _check_items(f: Failures, key: str, value: Any) -> Any:
-    """A list of API objects, each with a ``type``; skills also need a ``skill_id``."""
-    if not v.is_list(f, key, value, max_items=LIST_LIMITS[key]) or is_unknown(value):
+    """A list of API objects, each with a ``type`` (every SDK variant requires one); skills also
+    need a ``skill_id``."""
+    if not v.is_list(f, key, value, max_items=LIST_LIMITS[key], expected="a list of objects") or is_unknown(
+        value
+    ):
         return value
     for i, item in enumerate(value):
         path = f"{key}[{i}]"

@@ -52,7 +52,6 @@ OUTPUT_KEYS = (
 MANUAL_ONLY = "manual only"
 EVENT_TYPES = ("user.message", "user.define_outcome", "system.message")
 STARTING_EVENT_TYPES = ("user.message", "user.define_outcome")
-BLOCK_TYPES = ("text", "image", "document", "redacted")
 CAS_DEFAULTS: dict[str, Any] = {
     "session_strategy": "new_session",
     "max_retries": 0,
@@ -64,6 +63,7 @@ CAS_CONFIG_KEYS = ("max_retries", "timeout_ms", "max_concurrent")
 CAS_LIMITS = {"max_retries": (0, 10), "timeout_ms": (1000, 86_400_000), "max_concurrent": (1, 100)}
 DEFINE_OUTCOME_DEFAULT_ITERATIONS = 3
 MEMORY_STORE_DEFAULT_ACCESS = "read_write"
+CHECKOUT_FIELDS: dict[str, tuple[str, ...]] = {"branch": ("type", "name"), "commit": ("type", "sha")}
 RESOURCE_FIELDS: dict[str, tuple[str, ...]] = {
     "github_repository": ("type", "url", "authorization_token", "mount_path", "checkout"),
     "file": ("type", "file_id", "mount_path"),
@@ -97,11 +97,9 @@ def _check_agent(f: Failures, value: Any) -> Any:
         v.id_with_prefix(f, "agent", value, "agent_")
         return value
     if not isinstance(value, Mapping):
-        f.add("agent", 'must be an agent id string or an object {"id": ..., "version": N}')
+        v.wrong_type(f, "agent", value, 'an agent id string or an object {"id": ..., "version": N}')
         return value
-    extra = set(value) - {"id", "version", "type"}
-    if extra:
-        f.add("agent", f"unknown field(s) {', '.join(sorted(extra))}; expected id and version")
+    v.fields(f, "agent", value, ("type", "id", "version"), what="a pinned agent")
     if "type" in value:
         v.one_of(f, "agent.type", value["type"], ("agent",))
     if "id" not in value:
@@ -117,11 +115,9 @@ def _check_agent(f: Failures, value: Any) -> Any:
 def _check_schedule(f: Failures, value: Any) -> Any:
     if value is None or is_unknown(value):
         return value
-    if not v.is_mapping(f, "schedule", value):
+    if not v.is_mapping(f, "schedule", value, expected="an object {expression, timezone}"):
         return value
-    extra = set(value) - {"expression", "timezone", "type"}
-    if extra:
-        f.add("schedule", f"unknown field(s) {', '.join(sorted(extra))}; expected expression and timezone")
+    v.fields(f, "schedule", value, ("type", "expression", "timezone"), what="a schedule")
     if "type" in value:
         v.one_of(f, "schedule.type", value["type"], ("cron",))
     out = {}
@@ -137,48 +133,110 @@ def _check_schedule(f: Failures, value: Any) -> Any:
     return out
 
 
-def _check_content(f: Failures, path: str, value: Any, *, text_only: bool) -> None:
+# Content blocks and their sources (fact sheet section 10; SDK ``*BlockParam``, ``*SourceParam``).
+BLOCK_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("type", "text"),
+    "image": ("type", "source"),
+    "document": ("type", "source", "title", "context"),
+    "redacted": ("type",),
+}
+SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "base64": ("media_type", "data"),
+    "text": ("media_type", "data"),
+    "url": ("url",),
+    "file": ("file_id",),
+}
+SOURCE_TYPES = {"image": ("base64", "url", "file"), "document": ("base64", "text", "url", "file")}
+RUBRIC_FIELDS: dict[str, tuple[str, ...]] = {"text": ("type", "content"), "file": ("type", "file_id")}
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "user.message": ("type", "content"),
+    "system.message": ("type", "content"),
+    "user.define_outcome": ("type", "description", "rubric", "max_iterations"),
+}
+
+
+def _check_source(f: Failures, path: str, value: Any, block: str) -> None:
+    kinds = SOURCE_TYPES[block]
+    if is_unknown(value) or not v.is_mapping(
+        f, path, value, expected=f"an object with a type ({', '.join(kinds)})"
+    ):
+        return
+    if is_unknown(value) or not v.one_of(f, f"{path}.type", value.get("type"), kinds):
+        return
+    kind = value["type"]
+    if is_unknown(kind):
+        return
+    v.fields(f, path, value, ("type", *SOURCE_FIELDS[kind]), what=f"a {kind} source")
+    for key in SOURCE_FIELDS[kind]:
+        v.string(f, f"{path}.{key}", value.get(key), min_len=1)
+
+
+def _check_block(f: Failures, path: str, block: Any, allowed: tuple[str, ...]) -> None:
+    if (
+        is_unknown(block)
+        or not v.is_mapping(f, path, block, expected="a content block object")
+        or is_unknown(block)
+    ):
+        return
+    kind = block.get("type")
+    if not v.one_of(f, f"{path}.type", kind, allowed) or is_unknown(kind):
+        return
+    v.fields(f, path, block, BLOCK_FIELDS[kind], what=f"a {kind} block")
+    if kind == "text":
+        v.string(f, f"{path}.text", block.get("text"), min_len=1)
+    elif kind in SOURCE_TYPES:
+        _check_source(f, f"{path}.source", block.get("source"), kind)
+    for key in ("title", "context"):
+        if kind == "document" and block.get(key) is not None:
+            v.string(f, f"{path}.{key}", block[key])
+
+
+def _check_content(f: Failures, path: str, value: Any, *, system: bool) -> None:
+    """A user message's content is a string or a list of content blocks; a system message's is a
+    list of text blocks only (SDK ``SystemMessageEventParams``; fact sheet section 10)."""
     if is_unknown(value):
         return
-    if isinstance(value, str):
+    if isinstance(value, str) and not system:
         v.string(f, path, value, min_len=1)
         return
-    if not v.is_list(f, path, value, min_items=1):
+    expected = "a list of text blocks" if system else "a string or a list of content blocks"
+    if not v.is_list(f, path, value, min_items=1, expected=expected):
         return
-    allowed = ("text",) if text_only else BLOCK_TYPES
+    allowed = ("text",) if system else tuple(BLOCK_FIELDS)
     for i, block in enumerate(value):
-        bpath = f"{path}[{i}]"
-        if is_unknown(block) or not v.is_mapping(f, bpath, block) or is_unknown(block):
-            continue
-        if v.one_of(f, f"{bpath}.type", block.get("type"), allowed) and block.get("type") == "text":
-            v.string(f, f"{bpath}.text", block.get("text"), min_len=1)
-        elif block.get("type") in ("image", "document"):
-            v.is_mapping(f, f"{bpath}.source", block.get("source"))
+        _check_block(f, f"{path}[{i}]", block, allowed)
+
+
+def _check_rubric(f: Failures, path: str, rubric: Any) -> None:
+    if rubric is None:
+        f.add(path, "is required for user.define_outcome")
+        return
+    expected = 'an object {"type": "text", "content": ...} or {"type": "file", "file_id": ...}'
+    if not v.is_mapping(f, path, rubric, expected=expected) or is_unknown(rubric):
+        return
+    kind = rubric.get("type")
+    if not v.one_of(f, f"{path}.type", kind, tuple(RUBRIC_FIELDS)) or is_unknown(kind):
+        return
+    v.fields(f, path, rubric, RUBRIC_FIELDS[kind], what=f"a {kind} rubric")
+    if kind == "text":
+        v.string(f, f"{path}.content", rubric.get("content"), min_len=1, max_len=262144)
+    else:
+        v.string(f, f"{path}.file_id", rubric.get("file_id"), min_len=1, max_len=128)
 
 
 def _check_event(f: Failures, path: str, event: Any) -> Any:
-    if is_unknown(event) or not v.is_mapping(f, path, event):
+    if is_unknown(event) or not v.is_mapping(f, path, event, expected="an event object") or is_unknown(event):
         return event
     kind = event.get("type")
     if not v.one_of(f, f"{path}.type", kind, EVENT_TYPES) or is_unknown(kind):
         return event
+    v.fields(f, path, event, EVENT_FIELDS[kind], what=f"a {kind} event")
     if kind in ("user.message", "system.message"):
-        _check_content(f, f"{path}.content", event.get("content"), text_only=kind == "system.message")
+        _check_content(f, f"{path}.content", event.get("content"), system=kind == "system.message")
         return dict(event)
     out = dict(event)
     v.string(f, f"{path}.description", event.get("description"), min_len=1)
-    rubric = event.get("rubric")
-    if rubric is None:
-        f.add(f"{path}.rubric", "is required for user.define_outcome")
-    elif (
-        v.is_mapping(f, f"{path}.rubric", rubric)
-        and not is_unknown(rubric)
-        and v.one_of(f, f"{path}.rubric.type", rubric.get("type"), ("text", "file"))
-    ):
-        if rubric.get("type") == "text":
-            v.string(f, f"{path}.rubric.content", rubric.get("content"), min_len=1, max_len=262144)
-        elif rubric.get("type") == "file":
-            v.string(f, f"{path}.rubric.file_id", rubric.get("file_id"), min_len=1, max_len=128)
+    _check_rubric(f, f"{path}.rubric", event.get("rubric"))
     if event.get("max_iterations") is not None:
         v.integer(f, f"{path}.max_iterations", event["max_iterations"], minimum=1, maximum=20)
         if event["max_iterations"] == DEFINE_OUTCOME_DEFAULT_ITERATIONS:
@@ -190,11 +248,19 @@ def _check_events(f: Failures, value: Any) -> Any:
     if value is None:
         f.add("initial_events", "is required (1-50 events delivered to the agent on each run)")
         return value
-    if is_unknown(value) or not v.is_list(f, "initial_events", value, min_items=1, max_items=50):
+    if is_unknown(value) or not v.is_list(
+        f, "initial_events", value, min_items=1, max_items=50, expected="a list of events"
+    ):
         return value
+    before = len(f.items)
     events = [_check_event(f, f"initial_events[{i}]", e) for i, e in enumerate(value)]
     kinds = [e.get("type") for e in events if isinstance(e, Mapping)]
-    if not contains_unknown(value) and not any(k in STARTING_EVENT_TYPES for k in kinds):
+    # Only once every event is valid: a broken event's type says nothing about the run's start.
+    if (
+        len(f.items) == before
+        and not contains_unknown(value)
+        and not any(k in STARTING_EVENT_TYPES for k in kinds)
+    ):
         f.add("initial_events", "must include a user.message or user.define_outcome event to start each run")
     return events
 
@@ -212,14 +278,12 @@ def canonical_resource(resource: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_resource(f: Failures, path: str, res: Any) -> Any:
-    if is_unknown(res) or not v.is_mapping(f, path, res):
+    if is_unknown(res) or not v.is_mapping(f, path, res, expected="a resource object") or is_unknown(res):
         return res
     kind = res.get("type")
     if not v.one_of(f, f"{path}.type", kind, tuple(RESOURCE_FIELDS)) or is_unknown(kind):
         return res
-    extra = set(res) - set(RESOURCE_FIELDS[kind])
-    if extra:
-        f.add(path, f"unknown field(s) {', '.join(sorted(extra))} for a {kind} resource")
+    v.fields(f, path, res, RESOURCE_FIELDS[kind], what=f"a {kind} resource")
     if kind == "github_repository":
         url = res.get("url")
         if (
@@ -235,10 +299,12 @@ def _check_resource(f: Failures, path: str, res: Any) -> Any:
         checkout = res.get("checkout")
         if (
             checkout is not None
-            and v.is_mapping(f, f"{path}.checkout", checkout)
+            and v.is_mapping(f, f"{path}.checkout", checkout, expected="an object (branch or commit)")
             and not is_unknown(checkout)
-            and v.one_of(f, f"{path}.checkout.type", checkout.get("type"), ("branch", "commit"))
+            and v.one_of(f, f"{path}.checkout.type", checkout.get("type"), tuple(CHECKOUT_FIELDS))
+            and not is_unknown(checkout["type"])
         ):
+            v.fields(f, f"{path}.checkout", checkout, CHECKOUT_FIELDS[checkout["type"]], what="a checkout")
             if checkout.get("type") == "branch":
                 v.string(f, f"{path}.checkout.name", checkout.get("name"), min_len=1, max_len=255)
             else:
@@ -252,7 +318,8 @@ def _check_resource(f: Failures, path: str, res: Any) -> Any:
     elif kind == "file":
         v.string(f, f"{path}.file_id", res.get("file_id"), min_len=1, max_len=128)
     else:
-        v.id_with_prefix(f, f"{path}.memory_store_id", res.get("memory_store_id"), "memstore_")
+        # Any id: the "memstore_" prefix is the Claude API's; Qoder's SDK types it as a plain string.
+        v.string(f, f"{path}.memory_store_id", res.get("memory_store_id"), min_len=1, max_len=128)
         if res.get("access") is not None:
             v.one_of(f, f"{path}.access", res["access"], ("read_write", "read_only"))
         if res.get("instructions") is not None:
@@ -263,13 +330,9 @@ def _check_resource(f: Failures, path: str, res: Any) -> Any:
 
 
 def _check_cas_config(f: Failures, value: Any) -> Any:
-    if value is None or is_unknown(value) or not v.is_mapping(f, "cas_config", value):
+    if value is None or is_unknown(value) or not v.is_mapping(f, "cas_config", value) or is_unknown(value):
         return value
-    extra = set(value) - set(CAS_DEFAULTS)
-    if extra:
-        f.add(
-            "cas_config", f"unknown field(s) {', '.join(sorted(extra))}; expected {', '.join(CAS_DEFAULTS)}"
-        )
+    v.fields(f, "cas_config", value, tuple(CAS_DEFAULTS), what="cas_config")
     for key, (low, high) in CAS_LIMITS.items():
         if value.get(key) is not None:
             v.integer(f, f"cas_config.{key}", value[key], minimum=low, maximum=high)
@@ -332,7 +395,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
     out["initial_events"] = _check_events(f, news.get("initial_events"))
 
     resources = news.get("resources")
-    if resources is not None and v.is_list(f, "resources", resources, max_items=500):
+    if resources is not None and v.is_list(
+        f, "resources", resources, max_items=500, expected="a list of resource objects"
+    ):
         checked = (
             resources
             if is_unknown(resources)
@@ -343,7 +408,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
     vault_ids = news.get("vault_ids")
     if (
         vault_ids is not None
-        and v.string_list(f, "vault_ids", vault_ids, max_items=50)
+        and v.string_list(f, "vault_ids", vault_ids, max_items=50, expected="a list of vault ids")
         and (is_unknown(vault_ids) or vault_ids)
     ):
         if not contains_unknown(vault_ids):

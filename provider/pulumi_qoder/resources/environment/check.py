@@ -50,20 +50,15 @@ def _check_networking(f: Failures, value: Any) -> Any:
     if not v.one_of(f, f"{path}.type", kind, NETWORKING_TYPES) or is_unknown(kind):
         return value
     if kind == "unrestricted":
-        extra = set(value) - {"type"}
-        if extra:
-            f.add(path, f"{', '.join(sorted(extra))} only apply to limited networking")
+        for key in value:
+            if key != "type":
+                f.add(f"{path}.{key}", "only applies to limited networking (type: limited)")
         return {"type": "unrestricted"}
-    extra = set(value) - {"type", "allowed_hosts", *LIMITED_FLAGS}
-    if extra:
-        f.add(
-            path,
-            f"unknown field(s) {', '.join(sorted(extra))}; expected allowed_hosts, {', '.join(LIMITED_FLAGS)}",
-        )
+    v.fields(f, path, value, ("type", "allowed_hosts", *LIMITED_FLAGS), what="limited networking")
     out: dict[str, Any] = {"type": "limited"}
     hosts = value.get("allowed_hosts")
     valid = hosts is not None and v.string_list(
-        f, f"{path}.allowed_hosts", hosts, max_items=256, item=host_name
+        f, f"{path}.allowed_hosts", hosts, max_items=256, item=host_name, expected="a list of host names"
     )
     if valid and (is_unknown(hosts) or hosts):
         out["allowed_hosts"] = hosts
@@ -72,7 +67,7 @@ def _check_networking(f: Failures, value: Any) -> Any:
         if flag_value is None:
             continue
         if not is_unknown(flag_value) and not isinstance(flag_value, bool):
-            f.add(f"{path}.{flag}", f"must be true or false, got {flag_value!r}")
+            f.add(f"{path}.{flag}", f"must be true or false, got {v.type_name(flag_value)}")
         elif flag_value is not False:  # false is the API default: spelling it out is no change
             out[flag] = flag_value
     return out
@@ -82,12 +77,7 @@ def _check_packages(f: Failures, value: Any) -> Any:
     path = "config.packages"
     if is_unknown(value) or not v.is_mapping(f, path, value) or is_unknown(value):
         return value
-    extra = set(value) - {"type", *PACKAGE_MANAGERS}
-    if extra:
-        f.add(
-            path,
-            f"unknown package manager(s) {', '.join(sorted(extra))}; expected {', '.join(PACKAGE_MANAGERS)}",
-        )
+    v.fields(f, path, value, ("type", *PACKAGE_MANAGERS), what="packages (the package managers)")
     if "type" in value:
         v.one_of(f, f"{path}.type", value["type"], ("packages",))
     out: dict[str, Any] = {}
@@ -96,9 +86,10 @@ def _check_packages(f: Failures, value: Any) -> Any:
         if names is None:
             continue
         item = lambda ff, p, x: v.string(ff, p, x, min_len=1, max_len=256)  # noqa: E731
-        if v.string_list(f, f"{path}.{manager}", names, max_items=500, item=item) and (
-            is_unknown(names) or names
-        ):
+        listed = v.string_list(
+            f, f"{path}.{manager}", names, max_items=500, item=item, expected="a list of package names"
+        )
+        if listed and (is_unknown(names) or names):
             out[manager] = names
     return out or None
 
@@ -108,9 +99,7 @@ def _check_config(f: Failures, value: Any) -> Any:
         return dict(DEFAULT_CONFIG)
     if is_unknown(value) or not v.is_mapping(f, "config", value) or is_unknown(value):
         return value
-    extra = set(value) - {"type", "networking", "packages"}
-    if extra:
-        f.add("config", f"unknown field(s) {', '.join(sorted(extra))}; expected networking and packages")
+    v.fields(f, "config", value, ("type", "networking", "packages"), what="config")
     if value.get("type") is not None:
         v.one_of(f, "config.type", value["type"], ("cloud",))
     out: dict[str, Any] = {"type": "cloud"}

@@ -58,11 +58,13 @@ def canonical_credential(cred: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_credential(f: Failures, path: str, cred: Any) -> Any:
-    if is_unknown(cred) or not v.is_mapping(f, path, cred) or is_unknown(cred):
+    if (
+        is_unknown(cred)
+        or not v.is_mapping(f, path, cred, expected="a credential object")
+        or is_unknown(cred)
+    ):
         return cred
-    extra = set(cred) - set(CREDENTIAL_FIELDS)
-    if extra:
-        f.add(path, f"unknown field(s) {', '.join(sorted(extra))}; expected {', '.join(CREDENTIAL_FIELDS)}")
+    v.fields(f, path, cred, CREDENTIAL_FIELDS, what="a credential")
     if cred.get("mcp_server_url") is None:
         f.add(f"{path}.mcp_server_url", "is required")
     else:
@@ -79,17 +81,23 @@ def _check_credential(f: Failures, path: str, cred: Any) -> Any:
 
 
 def _check_credentials(f: Failures, value: Any) -> Any:
-    if not v.is_list(f, "credentials", value, max_items=50) or is_unknown(value):
+    if not v.is_list(f, "credentials", value, max_items=50, expected="a list of credentials") or is_unknown(
+        value
+    ):
         return value
     creds = [_check_credential(f, f"credentials[{i}]", c) for i, c in enumerate(value)]
-    urls = [
-        c.get("mcp_server_url")
-        for c in creds
-        if isinstance(c, Mapping) and isinstance(c.get("mcp_server_url"), str)
-    ]
-    for i, url in enumerate(urls):
-        if urls.index(url) != i:
-            f.add("credentials", f"has two credentials for {url}; one MCP server takes one token")
+    # Stricter than the API on purpose: tokens are never read back, so refresh pairs each token
+    # with its credential by URL; two credentials for one URL could not be told apart.
+    seen: set[str] = set()
+    for i, cred in enumerate(creds):
+        url = cred.get("mcp_server_url") if isinstance(cred, Mapping) else None
+        if isinstance(url, str) and not is_unknown(url):
+            if url in seen:
+                f.add(
+                    f"credentials[{i}].mcp_server_url",
+                    f"a second credential for {url}: give each MCP server one credential",
+                )
+            seen.add(url)
     return creds or None
 
 
