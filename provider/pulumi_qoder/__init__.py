@@ -38,6 +38,16 @@ from .resources.environment.args import (
 from .resources.environment.resource import Environment
 from .resources.vault.args import McpCredentialArgs, VaultArgs
 from .resources.vault.resource import Vault
+from .resources.vault_credential.args import (
+    EnvironmentVariableAuthArgs,
+    LimitedCredentialNetworkingArgs,
+    McpOAuthAuthArgs,
+    McpOAuthRefreshArgs,
+    StaticBearerAuthArgs,
+    TokenEndpointAuthArgs,
+    VaultCredentialArgs,
+)
+from .resources.vault_credential.resource import VaultCredential
 from .wire.errors import ConfigurationError, QoderAPIError, QoderError, QoderTransportError
 
 __all__ = [
@@ -55,11 +65,15 @@ __all__ = [
     "Environment",
     "EnvironmentArgs",
     "EnvironmentConfigArgs",
+    "EnvironmentVariableAuthArgs",
     "FileResourceArgs",
     "FileRubricArgs",
     "GithubRepositoryResourceArgs",
+    "LimitedCredentialNetworkingArgs",
     "LimitedNetworkingArgs",
     "McpCredentialArgs",
+    "McpOAuthAuthArgs",
+    "McpOAuthRefreshArgs",
     "MemoryStoreResourceArgs",
     "ModelArgs",
     "PackagesArgs",
@@ -68,11 +82,15 @@ __all__ = [
     "QoderError",
     "QoderTransportError",
     "ScheduleArgs",
+    "StaticBearerAuthArgs",
     "SystemMessageEventArgs",
     "TextBlockArgs",
     "TextRubricArgs",
+    "TokenEndpointAuthArgs",
     "UnrestrictedNetworkingArgs",
     "UserMessageEventArgs",
     "Vault",
     "VaultArgs",
+    "VaultCredential",
+    "VaultCredentialArgs",
 ]

@@ -18,7 +18,7 @@ from .failures import CheckFailure
 from .fields import ADOPT_KEY
 from .idempotency import create_once
 from .objects import adopt, archive, get_fresh, get_or_none
-from .values import JSON, unwrap_secrets
+from .values import JSON, PROVIDER_KEY, is_unknown, unwrap_secrets
 
 if TYPE_CHECKING:
     from ..wire.client import QoderClient
@@ -69,6 +69,11 @@ class UpdateResponse:
     outs: dict[str, Any]
 
 
+def _stored(olds: Mapping[str, Any]) -> bool:
+    """Whether the engine already has this resource (check's ``olds`` are its stored inputs)."""
+    return any(k != PROVIDER_KEY for k in olds)
+
+
 class Lifecycle:
     """The lifecycle of one kind of object. ``connect`` returns the API client when a call needs it
     (the client is built once per process and only when first needed)."""
@@ -81,8 +86,10 @@ class Lifecycle:
     key_scope: ClassVar[str | None] = None  # idempotency key scope; None: the collection
     delete_before_replace: ClassVar[bool | None] = None  # None: the engine default (create first)
 
-    def __init__(self, connect: Callable[[], QoderClient]) -> None:
+    def __init__(self, connect: Callable[[], QoderClient], warn: Callable[[str], None] | None = None) -> None:
         self.connect = connect
+        # Where warnings go (the front end shows them in preview/up); dropped when not given.
+        self.warn: Callable[[str], None] = warn or (lambda _message: None)
 
     # -- the kind's pure functions ----------------------------------------------------------------
 
@@ -146,9 +153,43 @@ class Lifecycle:
 
     # -- the lifecycle --------------------------------------------------------------------------
 
-    def check(self, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResponse:
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResponse:
         inputs, failures = self.check_inputs(news)
+        adopt_id = inputs.get(ADOPT_KEY)
+        if not failures and isinstance(adopt_id, str) and not is_unknown(adopt_id) and not _stored(olds):
+            failures = self.preview_adoption(adopt_id, inputs)
         return CheckResponse(inputs, failures)
+
+    def preview_adoption(self, adopt_id: str, inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        """Preview of a create with ``adopt_id``: one read of the object, and a warning naming
+        the fields ``up`` will change (preview alone would show a plain "+ create")."""
+        try:
+            obj = get_or_none(self.connect(), self.collection, adopt_id)
+        except QoderError as exc:
+            self.warn(f"adopt_id {adopt_id}: could not read it to preview the adoption: {exc}")
+            return []
+        if obj is None or obj.get("archived_at"):
+            state = "archived" if obj else "not found (wrong id, or another account's)"
+            return [CheckFailure(ADOPT_KEY, f"{ADOPT_KEY}: {self.kind} {adopt_id} is {state}")]
+        try:
+            changes = self.adoption_changes(obj, inputs)
+        except QoderError as exc:  # a difference `up` could not apply: fail now, not at `up`
+            return [CheckFailure(ADOPT_KEY, str(exc))]
+        if changes:
+            self.warn(
+                f"adopt_id {adopt_id}: `up` takes over this {self.kind} and changes "
+                f"{', '.join(changes)} to match the program"
+            )
+        else:
+            self.warn(
+                f"adopt_id {adopt_id}: `up` takes over this {self.kind}; it already matches the program"
+            )
+        return []
+
+    def adoption_changes(self, obj: JSON, inputs: Mapping[str, Any]) -> list[str]:
+        """The fields adopting ``obj`` changes (the update ``converge`` will send); raises
+        :class:`QoderError` for a difference ``converge`` refuses."""
+        return sorted(self.update_patch(self.to_inputs(obj, inputs), inputs))
 
     def diff(self, _id: str, _olds: Mapping[str, Any], _news: Mapping[str, Any]) -> DiffResponse:
         # No verdict of our own: the engine diffs old against new *inputs* property by property,

@@ -1,6 +1,7 @@
 """The deployment's quirks on the shared lifecycle: destroy archives (the API has no delete), a
 replacement archives first (names are unique among live deployments), and ``desired_status``
-is applied by pause and unpause after any patch."""
+is applied by pause and unpause after any patch; pauses the service makes are warned about and
+undone once their cause is gone (``pauses``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...core import objects
-from ...core.lifecycle import Lifecycle
+from ...core.lifecycle import DiffResponse, Lifecycle, ReadResponse
 from ...core.values import JSON
 from ...wire.errors import QoderAPIError, QoderError
 from .check import INPUT_KEYS, check_inputs
 from .mapping import create_body, deployment_to_inputs, deployment_to_outputs, update_patch
+from .pauses import blocker, error_reason, pause_notice, still_paused
 
 if TYPE_CHECKING:
     from ...wire.client import QoderClient
@@ -57,12 +59,52 @@ class DeploymentLifecycle(Lifecycle):
         dep = super().converge(client, obj, inputs)
         return _set_status(client, dep["id"], was, inputs.get("desired_status", "active")) or dep
 
+    def adoption_changes(self, obj: JSON, inputs: Mapping[str, Any]) -> list[str]:
+        changes = super().adoption_changes(obj, inputs)
+        if deployment_to_inputs(obj, inputs)["desired_status"] != inputs.get("desired_status", "active"):
+            changes.append("desired_status")
+        return changes
+
+    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResponse:
+        notice = pause_notice(id_, olds, news)
+        if notice:
+            self.warn(notice)
+        return super().diff(id_, olds, news)
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> ReadResponse:
+        found = super().read(id_, props)
+        inputs = found.inputs
+        if not found.id or inputs is None or inputs.get("desired_status") != "active":
+            return found
+        if error_reason(found.outs) and blocker(self.connect(), inputs) is None:
+            # The cause of the service's pause is gone: record the pause as the state, so that
+            # preview shows resuming it (desired_status "paused" => "active") as a change to review.
+            return ReadResponse(
+                id_, {**found.outs, "desired_status": "paused"}, {**inputs, "desired_status": "paused"}
+            )
+        return found
+
     def apply(
         self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
     ) -> JSON | None:
         dep = super().apply(client, id_, olds, old, new)
         was, wants = old.get("desired_status", "active"), new.get("desired_status", "active")
-        return _set_status(client, id_, was, wants) or dep
+        if wants != "active":
+            return _set_status(client, id_, was, wants) or dep
+        # An error pause the state recorded (preview warned about it), or one seen just now.
+        recorded = error_reason(olds) is not None
+        if was != "paused" and not recorded:
+            return dep
+        if recorded or (dep is not None and error_reason(dep)):
+            current = dep if dep is not None else client.get_object(COLLECTION, id_)
+            if current.get("status") != "paused":
+                return current
+            reason = error_reason(current)
+            cause = blocker(client, current) if reason else None
+            if reason and cause:
+                self.warn(still_paused(current, reason, cause))  # unpausing would only fail again
+                return current
+        return _toggle(client, id_, "unpause")
 
 
 def _set_status(client: QoderClient, id_: str, was: str, wants: str) -> JSON | None:

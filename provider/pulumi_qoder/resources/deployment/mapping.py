@@ -207,7 +207,8 @@ def deployment_to_outputs(dep: Mapping[str, Any], inputs: Mapping[str, Any]) -> 
         status=dep.get("status"),
         paused_reason=dep.get("paused_reason"),
         agent_version=agent.get("version") if isinstance(agent, Mapping) else None,
-        upcoming_runs_at=list(sched.get("upcoming_runs_at") or []),
+        # The service lists what would run if unpaused; while paused, nothing will run.
+        upcoming_runs_at=[] if dep.get("status") == "paused" else list(sched.get("upcoming_runs_at") or []),
         last_run_at=sched.get("last_run_at"),
         created_at=dep.get("created_at"),
         updated_at=dep.get("updated_at"),

@@ -33,6 +33,10 @@ class VaultLifecycle(Lifecycle):
     to_outputs = staticmethod(vault_to_outputs)
 
     def converge(self, client: QoderClient, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        self.adoption_changes(obj, inputs)
+        return obj
+
+    def adoption_changes(self, obj: JSON, inputs: Mapping[str, Any]) -> list[str]:
         found = vault_to_inputs(obj, inputs)
         differs = [k for k in REPLACE_ON_CHANGES if found.get(k) != inputs.get(k)]
         if differs:
@@ -40,7 +44,7 @@ class VaultLifecycle(Lifecycle):
                 f"adopt_id: vault {obj['id']} differs in {', '.join(differs)} and vaults cannot be "
                 "updated; make the program match it, or drop adopt_id to create a new vault"
             )
-        return obj
+        return []
 
     def apply(
         self, client: QoderClient, id_: str, olds: Mapping[str, Any], old: JSON, new: JSON
