@@ -20,6 +20,7 @@ from typing import Any
 from qoder_cron import fire_times, fire_times_between
 
 from . import validation as v
+from .clocks import Clock, ManualClock, RealClock
 from .errors import conflict, invalid, not_found
 from .faults import Faults
 from .ids import fmt_micros, fmt_seconds, new_id, parse_time
@@ -34,7 +35,6 @@ from .mapping import (
     render_run,
     render_vault,
 )
-from .scheduler import Clock, ManualClock, RealClock
 from .settings import Settings
 from .storage import Doc, Storage
 

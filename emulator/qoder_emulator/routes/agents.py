@@ -1,0 +1,81 @@
+"""``/agents``: create (201), list, get (``?version=N``), update, archive, versions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from .. import wire
+from ._common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Auth,
+    Created,
+    IncludeArchived,
+    Pages,
+    emulator_of,
+    include_archived,
+    json_body,
+    reply,
+    request_body,
+)
+
+router = APIRouter(tags=["agents"])
+
+
+@router.post(
+    "/agents",
+    status_code=201,
+    response_model=wire.Agent,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.AgentCreate),
+)
+async def create_agent(request: Request, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).create_agent(account, await json_body(request)), 201)
+
+
+@router.get("/agents", response_model=wire.Page[wire.Agent], responses=READ_ERRORS)
+async def list_agents(
+    request: Request, account: Auth, pages: Pages, created: Created, archived: IncludeArchived = None
+) -> JSONResponse:
+    return reply(
+        emulator_of(request).list_agents(
+            account, pages, include_archived=include_archived(archived), created=created
+        )
+    )
+
+
+@router.get("/agents/{agent_id}", response_model=wire.Agent, responses=READ_ERRORS)
+async def get_agent(
+    request: Request,
+    agent_id: str,
+    account: Auth,
+    version: Annotated[int | None, Query(ge=1, description="a past version")] = None,
+) -> JSONResponse:
+    return reply(emulator_of(request).get_agent(account, agent_id, version))
+
+
+@router.post(
+    "/agents/{agent_id}",
+    response_model=wire.Agent,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.AgentUpdate),
+)
+async def update_agent(request: Request, agent_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).update_agent(account, agent_id, await json_body(request)))
+
+
+@router.post("/agents/{agent_id}/archive", response_model=wire.Agent, responses=WRITE_ERRORS)
+async def archive_agent(request: Request, agent_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).archive_agent(account, agent_id))
+
+
+@router.get("/agents/{agent_id}/versions", response_model=wire.Page[wire.Agent], responses=READ_ERRORS)
+async def list_agent_versions(
+    request: Request,
+    agent_id: str,
+    account: Auth,
+    limit: int | None = None,
+    page: Annotated[str | None, Query(description="a next_page cursor (v<N>)")] = None,
+) -> JSONResponse:
+    return reply(emulator_of(request).list_agent_versions(account, agent_id, limit, page))

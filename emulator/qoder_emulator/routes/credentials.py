@@ -1,0 +1,85 @@
+"""``/vaults/{id}/credentials``: a sub-resource, updated in place (unlike vaults)."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from .. import wire
+from ._common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Auth,
+    IncludeArchived,
+    Name,
+    Pages,
+    emulator_of,
+    include_archived,
+    json_body,
+    reply,
+    request_body,
+)
+
+router = APIRouter(tags=["credentials"])
+CREDENTIAL = "/vaults/{vault_id}/credentials/{credential_id}"
+
+
+@router.post(
+    "/vaults/{vault_id}/credentials",
+    status_code=201,
+    response_model=wire.Credential,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.CredentialCreate),
+)
+async def create_credential(request: Request, vault_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).create_credential(account, vault_id, await json_body(request)), 201)
+
+
+@router.get(
+    "/vaults/{vault_id}/credentials",
+    response_model=wire.Page[wire.Credential],
+    responses=READ_ERRORS,
+)
+async def list_credentials(
+    request: Request,
+    vault_id: str,
+    account: Auth,
+    pages: Pages,
+    archived: IncludeArchived = None,
+    name: Name = None,
+) -> JSONResponse:
+    return reply(
+        emulator_of(request).list_credentials(
+            account, vault_id, pages, include_archived=include_archived(archived), name=name
+        )
+    )
+
+
+@router.get(CREDENTIAL, response_model=wire.Credential, responses=READ_ERRORS)
+async def get_credential(request: Request, vault_id: str, credential_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).get_credential(account, vault_id, credential_id))
+
+
+@router.post(
+    CREDENTIAL,
+    response_model=wire.Credential,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.CredentialUpdate),
+)
+async def update_credential(
+    request: Request, vault_id: str, credential_id: str, account: Auth
+) -> JSONResponse:
+    body = await json_body(request)
+    return reply(emulator_of(request).update_credential(account, vault_id, credential_id, body))
+
+
+@router.post(CREDENTIAL + "/archive", response_model=wire.Credential, responses=WRITE_ERRORS)
+async def archive_credential(
+    request: Request, vault_id: str, credential_id: str, account: Auth
+) -> JSONResponse:
+    return reply(emulator_of(request).archive_credential(account, vault_id, credential_id))
+
+
+@router.delete(CREDENTIAL, response_model=wire.Deleted, responses=WRITE_ERRORS)
+async def delete_credential(
+    request: Request, vault_id: str, credential_id: str, account: Auth
+) -> JSONResponse:
+    return reply(emulator_of(request).delete_credential(account, vault_id, credential_id))

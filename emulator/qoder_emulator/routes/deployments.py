@@ -1,0 +1,95 @@
+"""``/deployments``: create, list, get, update (merge-patch POST), archive, pause, unpause, run."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from .. import wire
+from ._common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Auth,
+    Created,
+    IncludeArchived,
+    Pages,
+    emulator_of,
+    include_archived,
+    json_body,
+    reply,
+    request_body,
+)
+
+router = APIRouter(tags=["deployments"])
+
+
+@router.post(
+    "/deployments",
+    response_model=wire.Deployment,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.DeploymentCreate),
+)
+async def create_deployment(request: Request, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).create_deployment(account, await json_body(request)))  # 200 (#1)
+
+
+@router.get("/deployments", response_model=wire.Page[wire.Deployment], responses=READ_ERRORS)
+async def list_deployments(
+    request: Request,
+    account: Auth,
+    pages: Pages,
+    created: Created,
+    status: Annotated[str | None, Query(description="active or paused")] = None,
+    archived: IncludeArchived = None,
+    agent_id: str | None = None,
+) -> JSONResponse:
+    return reply(
+        emulator_of(request).list_deployments(
+            account,
+            pages,
+            status=status,
+            include_archived=include_archived(archived),
+            agent_id=agent_id,
+            created=created,
+        )
+    )
+
+
+@router.get("/deployments/{deployment_id}", response_model=wire.Deployment, responses=READ_ERRORS)
+async def get_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).get_deployment(account, deployment_id))
+
+
+@router.post(
+    "/deployments/{deployment_id}",
+    response_model=wire.Deployment,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.DeploymentUpdate),
+)
+async def update_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).update_deployment(account, deployment_id, await json_body(request)))
+
+
+@router.post("/deployments/{deployment_id}/archive", response_model=wire.Deployment, responses=WRITE_ERRORS)
+async def archive_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).archive_deployment(account, deployment_id))
+
+
+@router.post("/deployments/{deployment_id}/pause", response_model=wire.Deployment, responses=WRITE_ERRORS)
+async def pause_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).pause_deployment(account, deployment_id))
+
+
+@router.post("/deployments/{deployment_id}/unpause", response_model=wire.Deployment, responses=WRITE_ERRORS)
+async def unpause_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).unpause_deployment(account, deployment_id))
+
+
+@router.post(
+    "/deployments/{deployment_id}/run",
+    response_model=wire.DeploymentRun,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.EmptyBody, required=False),
+)
+async def run_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).run_deployment(account, deployment_id, await json_body(request)))

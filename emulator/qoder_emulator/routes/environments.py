@@ -1,0 +1,70 @@
+"""``/environments``: create (201), list, get, update, archive, delete."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from .. import wire
+from ._common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Auth,
+    Created,
+    IncludeArchived,
+    Pages,
+    emulator_of,
+    include_archived,
+    json_body,
+    reply,
+    request_body,
+)
+
+router = APIRouter(tags=["environments"])
+
+
+@router.post(
+    "/environments",
+    status_code=201,
+    response_model=wire.Environment,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.EnvironmentCreate),
+)
+async def create_environment(request: Request, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).create_environment(account, await json_body(request)), 201)
+
+
+@router.get("/environments", response_model=wire.Page[wire.Environment], responses=READ_ERRORS)
+async def list_environments(
+    request: Request, account: Auth, pages: Pages, created: Created, archived: IncludeArchived = None
+) -> JSONResponse:
+    return reply(
+        emulator_of(request).list_environments(
+            account, pages, include_archived=include_archived(archived), created=created
+        )
+    )
+
+
+@router.get("/environments/{environment_id}", response_model=wire.Environment, responses=READ_ERRORS)
+async def get_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).get_environment(account, environment_id))
+
+
+@router.post(
+    "/environments/{environment_id}",
+    response_model=wire.Environment,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.EnvironmentUpdate),
+)
+async def update_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).update_environment(account, environment_id, await json_body(request)))
+
+
+@router.post(
+    "/environments/{environment_id}/archive", response_model=wire.Environment, responses=WRITE_ERRORS
+)
+async def archive_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).archive_environment(account, environment_id))
+
+
+@router.delete("/environments/{environment_id}", response_model=wire.Deleted, responses=WRITE_ERRORS)
+async def delete_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).delete_environment(account, environment_id))

@@ -1,0 +1,64 @@
+"""``/vaults``: create (201), list, get, archive, delete. No update, like Qoder."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from .. import wire
+from ._common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Auth,
+    Created,
+    IncludeArchived,
+    Name,
+    Pages,
+    emulator_of,
+    include_archived,
+    json_body,
+    reply,
+    request_body,
+)
+
+router = APIRouter(tags=["vaults"])
+
+
+@router.post(
+    "/vaults",
+    status_code=201,
+    response_model=wire.Vault,
+    responses=WRITE_ERRORS,
+    openapi_extra=request_body(wire.VaultCreate),
+)
+async def create_vault(request: Request, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).create_vault(account, await json_body(request)), 201)
+
+
+@router.get("/vaults", response_model=wire.Page[wire.Vault], responses=READ_ERRORS)
+async def list_vaults(
+    request: Request,
+    account: Auth,
+    pages: Pages,
+    created: Created,
+    archived: IncludeArchived = None,
+    name: Name = None,
+) -> JSONResponse:
+    return reply(
+        emulator_of(request).list_vaults(
+            account, pages, include_archived=include_archived(archived), name=name, created=created
+        )
+    )
+
+
+@router.get("/vaults/{vault_id}", response_model=wire.Vault, responses=READ_ERRORS)
+async def get_vault(request: Request, vault_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).get_vault(account, vault_id))
+
+
+@router.post("/vaults/{vault_id}/archive", response_model=wire.Vault, responses=WRITE_ERRORS)
+async def archive_vault(request: Request, vault_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).archive_vault(account, vault_id))
+
+
+@router.delete("/vaults/{vault_id}", response_model=wire.Deleted, responses=WRITE_ERRORS)
+async def delete_vault(request: Request, vault_id: str, account: Auth) -> JSONResponse:
+    return reply(emulator_of(request).delete_vault(account, vault_id))
