@@ -528,7 +528,7 @@ CASES: list[Case] = [
         differs=Differs(
             "environment_variables",
             ACCEPTS,
-            "the provider has no such input yet (issue 10 section 2 adds it)",
+            "no provider input yet (issue 10 section 2)",
         ),
     ),
     Case(

@@ -34,7 +34,7 @@ fact sheet or the official SDK's types, the row is ``Differs(..., emulator_bug=T
 provider's verdict is the right one, and the row fails as soon as the emulator is fixed, so the
 marker cannot outlive the bug. No row is ever skipped or xfailed.
 
-Print the whole table with its live verdicts (markdown): ``python -m tests.contract.harness``.
+Print the whole table with its live verdicts (markdown): ``python -m tests.contract``.
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ def contract_api() -> Iterator[tuple[httpx.Client, dict[str, str]]]:
 
 
 # ------------------------------------------------------------------------------------------------
-# The table as markdown (for the closing note): python -m tests.contract.harness
+# The table as markdown (for the closing note): python -m tests.contract
 # ------------------------------------------------------------------------------------------------
 
 
@@ -325,6 +325,7 @@ def render(outcomes: Sequence[Outcome]) -> str:
 
 
 def main() -> None:
+    """Run every table on a fresh emulator and print it as markdown."""
     from .cases import TABLES
 
     with contract_api() as (api, refs):
@@ -334,7 +335,3 @@ def main() -> None:
             for serial, case in enumerate(cases)
         ]
     sys.stdout.write(render(outcomes) + "\n")
-
-
-if __name__ == "__main__":
-    main()
