@@ -228,8 +228,14 @@ class QoderClient:
             )
         return body
 
-    def _resource(self, collection: str) -> Any:
-        return getattr(self._raw, collection)
+    def _resource(self, collection: str) -> tuple[Any, dict[str, str]]:
+        """The SDK resource of ``collection`` and the parent id its methods take: a nested
+        collection ``vaults/{vault_id}/credentials`` is the SDK's sub-resource (``vault_id=``)."""
+        parent, _, rest = collection.partition("/")
+        if not rest:
+            return getattr(self._raw, collection), {}
+        parent_id, _, child = rest.partition("/")
+        return getattr(getattr(self._raw, parent), child), {f"{parent.removesuffix('s')}_id": parent_id}
 
     def _split(self, method: Any, body: Mapping[str, Any]) -> dict[str, Any]:
         """Keyword arguments for a bound SDK method: its typed params, the rest as ``extra_body``
@@ -250,8 +256,9 @@ class QoderClient:
         an earlier request with the same key: the server says so (``Idempotent-Replayed``), or the
         object's ``created_at`` lags the response's ``Date`` (Qoder does not document the header,
         so the provider must not depend on it)."""
-        create = self._resource(collection).create
-        kwargs = self._split(create, body)
+        resource, parent = self._resource(collection)
+        create = resource.create
+        kwargs = {**self._split(create, body), **parent}
         response = self._send(
             "POST",
             collection,
@@ -263,12 +270,13 @@ class QoderClient:
         return obj, replayed or _created_before(obj, response.headers.get("date"))
 
     def get_object(self, collection: str, id_: str) -> JSON:
-        retrieve = self._resource(collection).retrieve
+        resource, parent = self._resource(collection)
+        retrieve = resource.retrieve
         return self._json(
             self._send(
                 "GET",
                 f"{collection}/{id_}",
-                lambda h: retrieve(id_, extra_headers=h, **self._workspace),
+                lambda h: retrieve(id_, extra_headers=h, **parent, **self._workspace),
                 safe=True,
             )
         )
@@ -278,8 +286,9 @@ class QoderClient:
         # A fresh key per call (not per body): the same patch sent again later must apply again,
         # but the client's own retries of this call must not apply it twice.
         key = f"pulumi-qoder-update-{uuid.uuid4()}"
-        update = self._resource(collection).update
-        kwargs = self._split(update, patch)
+        resource, parent = self._resource(collection)
+        update = resource.update
+        kwargs = {**self._split(update, patch), **parent}
         return self._json(
             self._send(
                 "POST",
@@ -292,34 +301,37 @@ class QoderClient:
     def post_action(self, collection: str, id_: str, action: str) -> JSON:
         """``POST /{collection}/{id}/{action}`` (archive, pause, unpause, run). Archive, pause and
         unpause are retried: a repeat answers 409, which the caller handles."""
-        call = getattr(self._resource(collection), action)
+        resource, parent = self._resource(collection)
+        call = getattr(resource, action)
         return self._json(
             self._send(
                 "POST",
                 f"{collection}/{id_}/{action}",
-                lambda h: call(id_, extra_headers=h, **self._workspace),
+                lambda h: call(id_, extra_headers=h, **parent, **self._workspace),
                 safe=action in SAFE_ACTIONS,
             )
         )
 
     def delete_object(self, collection: str, id_: str) -> None:
         """``DELETE /{collection}/{id}``; repeating a DELETE is harmless."""
-        delete = self._resource(collection).delete
+        resource, parent = self._resource(collection)
+        delete = resource.delete
         self._send(
             "DELETE",
             f"{collection}/{id_}",
-            lambda h: delete(id_, extra_headers=h, **self._workspace),
+            lambda h: delete(id_, extra_headers=h, **parent, **self._workspace),
             safe=True,
         )
 
     def list_objects(self, collection: str, **params: Any) -> JSON:
         """One page of ``GET /{collection}`` (the list envelope: ``data``, ``next_page``...)."""
-        list_ = self._resource(collection).list
+        resource, parent = self._resource(collection)
+        list_ = resource.list
         return self._json(
             self._send(
                 "GET",
                 collection,
-                lambda h: list_(**params, extra_headers=h, **self._workspace),
+                lambda h: list_(**params, extra_headers=h, **parent, **self._workspace),
                 safe=True,
             )
         )
