@@ -108,6 +108,7 @@ class Kind:
 
     name: str
     collection: str
+    """The path POSTed to; ``{input}`` placeholders take the row's inputs (path parameters)."""
     base: Mapping[str, Any]
     check: Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[Any]]]
     create_body: Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -116,7 +117,9 @@ class Kind:
     unique_key: str | None = None
     """An input the service keeps unique (deployment names): made unique per row."""
     provider_only: tuple[str, ...] = ("adopt_id",)
-    """Inputs that are not body fields (they steer the provider)."""
+    """Inputs that are not body fields (they steer the provider, or fill the path)."""
+    path_params: tuple[str, ...] = ()
+    """Inputs in ``collection``: a 404 without a ``param`` names the (first) one."""
     wire_paths: Mapping[str, str] = field(default_factory=dict)
     """Provider path prefix -> wire path prefix, for inputs sent under another name."""
 
@@ -234,13 +237,16 @@ def wire_body(
     return body
 
 
-def emulator_verdict(response: httpx.Response) -> tuple[Verdict, str]:
+def emulator_verdict(kind: Kind, response: httpx.Response) -> tuple[Verdict, str]:
     if response.is_success:
         return ACCEPTS, ""
     if response.status_code >= 500:
         raise AssertionError(f"emulator answered {response.status_code}: {response.text[:300]}")
     error = response.json().get("error") or {}
-    return str(error.get("param") or ""), str(error.get("message", ""))
+    param = str(error.get("param") or "")
+    if not param and response.status_code == 404 and kind.path_params:
+        param = kind.path_params[0]  # the object the URL names does not exist
+    return param, str(error.get("message", ""))
 
 
 def provider_verdict(failures: Sequence[Any]) -> Verdict:
@@ -254,8 +260,9 @@ def run_case(kind: Kind, case: Case, api: httpx.Client, refs: Mapping[str, str],
     base_checked, base_failures = kind.check(row_inputs(kind, Case("base"), refs, serial))
     assert not base_failures, f"{kind.name}: the base inputs must be valid: {base_failures}"
     body = wire_body(kind, inputs, checked, [f.property for f in failures], base_checked)
-    response = api.post(f"/{kind.collection}", json=body)
-    emulator, message = emulator_verdict(response)
+    path = kind.collection.format(**{k: inputs.get(k, "") for k in kind.path_params})
+    response = api.post(f"/{path}", json=body)
+    emulator, message = emulator_verdict(kind, response)
     return Outcome(
         kind=kind,
         case=case,

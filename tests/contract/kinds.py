@@ -11,8 +11,10 @@ from pulumi_qoder.resources.environment import check as environment
 from pulumi_qoder.resources.environment import mapping as environment_mapping
 from pulumi_qoder.resources.vault import check as vault
 from pulumi_qoder.resources.vault import mapping as vault_mapping
+from pulumi_qoder.resources.vault_credential import check as credential
+from pulumi_qoder.resources.vault_credential import mapping as credential_mapping
 
-from .harness import AGENT, ENVIRONMENT, Kind
+from .harness import AGENT, ENVIRONMENT, VAULT, Kind
 
 DEPLOYMENT = Kind(
     name="deployment",
@@ -66,4 +68,23 @@ VAULT_KIND = Kind(
     create_body=vault_mapping.create_body,
     input_keys=vault.INPUT_KEYS,
     required=("display_name",),
+)
+
+VAULT_CREDENTIAL_KIND = Kind(
+    name="vault credential",
+    collection="vaults/{vault_id}/credentials",
+    base={
+        "vault_id": VAULT,
+        "auth": {
+            "type": "static_bearer",
+            "token": "ghp_secret",
+            "mcp_server_url": "https://mcp.github.test/",
+        },
+    },
+    check=credential.check_inputs,
+    create_body=credential_mapping.create_body,
+    input_keys=credential.INPUT_KEYS,
+    required=("vault_id", "auth"),
+    provider_only=("vault_id", "adopt_id"),
+    path_params=("vault_id",),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from ...core import fields
@@ -74,9 +75,22 @@ def _secret(f: Failures, path: str, value: Any, what: str) -> None:
 
 
 def _only(f: Failures, path: str, value: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    extra = set(value) - set(allowed)
-    if extra:
-        f.add(path, f"unknown field(s) {', '.join(sorted(extra))}; expected {', '.join(allowed)}")
+    """Each unknown field fails at its own path, as the API names it (``auth.header``)."""
+    v.fields(f, path, value, allowed)
+
+
+def _timestamp(f: Failures, path: str, value: Any) -> None:
+    """An RFC 3339 timestamp such as ``2030-01-01T00:00:00Z`` (the API parses it)."""
+    if not v.string(f, path, value, min_len=1) or is_unknown(value):
+        return
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        f.add(path, f'"{value}" is not an RFC 3339 timestamp such as 2030-01-01T00:00:00Z')
+
+
+def _host(f: Failures, path: str, value: Any) -> bool:
+    return v.string(f, path, value, min_len=1, max_len=253)
 
 
 def _check_refresh(f: Failures, path: str, value: Any) -> None:
@@ -120,7 +134,14 @@ def _check_networking(f: Failures, path: str, value: Any) -> None:
     if value.get("allowed_hosts") is None:
         f.add(f"{path}.allowed_hosts", 'is required with type "limited"')
     else:
-        v.string_list(f, f"{path}.allowed_hosts", value["allowed_hosts"], max_items=256)
+        v.string_list(
+            f,
+            f"{path}.allowed_hosts",
+            value["allowed_hosts"],
+            max_items=256,
+            item=_host,
+            expected="a list of host names",
+        )
 
 
 def _check_injection(f: Failures, path: str, value: Any) -> None:
@@ -130,7 +151,7 @@ def _check_injection(f: Failures, path: str, value: Any) -> None:
     for key in ("body", "header"):
         item = value.get(key)
         if item is not None and not is_unknown(item) and not isinstance(item, bool):
-            f.add(f"{path}.{key}", f"must be true or false, got {type(item).__name__}")
+            f.add(f"{path}.{key}", f"must be true or false, got {v.type_name(item)}")
 
 
 def canonical_auth(auth: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,7 +187,7 @@ def _check_auth(f: Failures, value: Any) -> Any:
         _secret(f, "auth.access_token", value.get("access_token"), "the OAuth access token")
         _url(f, "auth.mcp_server_url", value.get("mcp_server_url"))
         if value.get("expires_at") is not None:
-            v.string(f, "auth.expires_at", value["expires_at"], min_len=1)
+            _timestamp(f, "auth.expires_at", value["expires_at"])
         if value.get("refresh") is not None:
             _check_refresh(f, "auth.refresh", value["refresh"])
     else:
