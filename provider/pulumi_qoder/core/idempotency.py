@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..wire.errors import QoderError
-from .objects import get_or_none
+from .objects import get_or_none, known_readable
 from .values import JSON
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def create_once(client: QoderClient, collection: str, body: JSON, *, key_scope: 
             # was archived or deleted since (destroy, then up again within 24 h).
             obj = get_or_none(client, collection, obj["id"]) or {"id": obj["id"], "archived": True}
         if not _gone(obj):
+            known_readable(client, collection, obj["id"])
             return obj
         key = idempotency_key(body, after=str(obj["id"]), scope=key_scope)
     raise QoderError(
