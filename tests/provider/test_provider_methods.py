@@ -12,7 +12,7 @@ import pytest
 from pulumi_qoder.client import client_for
 from pulumi_qoder.config import resolve_credentials
 from pulumi_qoder.deployment import DeploymentProvider
-from pulumi_qoder.errors import QoderAPIError
+from pulumi_qoder.errors import QoderAPIError, QoderError
 from qoder_emulator.testing import running_emulator
 
 from .conftest import Target, api_calls, deployment_props
@@ -256,11 +256,13 @@ def test_tokens_are_resent_on_resource_edits_and_carried_over_on_read(
     provider.delete(dep.id, outs)
 
 
-def test_missing_deployment_reads_as_gone_and_errors_are_one_line(
+def test_unknown_deployment_is_never_read_as_gone_and_errors_are_one_line(
     emulator_target: Target, emulator_provider: DeploymentProvider
 ) -> None:
     provider = emulator_provider
-    assert provider.read("dep_0000000000000000000000000000dead", {}).id == ""
+    # Deployments are never deleted: an id the API does not know is not "gone" but not visible.
+    with pytest.raises(QoderError, match=r"^deployment dep_0+dead was not found at http://127\.0\.0\.1"):
+        provider.read("dep_0000000000000000000000000000dead", {})
     bad = checked(provider, deployment_props(emulator_target, agent="agent_0000000000000000000000000000beef"))
     with pytest.raises(QoderAPIError) as err:
         provider.create(bad)
