@@ -70,6 +70,7 @@ CASES: list[Case] = [
     Case("system: <= 100000 characters", {"system": "s" * 100_001}, rejects="system"),
     Case("system: a string", {"system": 7}, rejects="system"),
     Case("description: <= 100000 characters", {"description": "d" * 100_001}, rejects="description"),
+    Case("description: a string", {"description": ["d"]}, rejects="description"),
     # --- tools, mcp_servers, skills ----------------------------------------------------------------
     Case("tools: a list", {"tools": "bash"}, rejects="tools"),
     Case("tools: <= 128", {"tools": [{"type": "custom"}] * 129}, rejects="tools"),
@@ -120,6 +121,11 @@ CASES: list[Case] = [
         "metadata: cas_config is reserved", {"metadata": {"cas_config": "x"}}, rejects="metadata.cas_config"
     ),
     Case("unknown property", {"temperature": 0.2}, rejects="temperature"),
+    Case(
+        "multiagent (SDK, emulator)",
+        {"multiagent": {"type": "coordinator", "agents": [{"type": "self"}]}},
+        differs=Differs("multiagent", ACCEPTS, "no provider input yet (issue 10 section 2)"),
+    ),
     Case(
         "adopt_id: an agent id",
         {"adopt_id": "env_1"},

@@ -127,6 +127,7 @@ CASES: list[Case] = [
     Case("agent: required", {"agent": DROP}, rejects="agent"),
     Case("agent: an agent id (emulator: unknown id is 404)", {"agent": "bot"}, rejects="agent"),
     Case("agent: a string or an object", {"agent": 7}, rejects="agent"),
+    Case("agent: id <= 128 characters", {"agent": "agent_" + "a" * 123}, rejects="agent"),
     Case(
         "agent.id: required in the object form",
         {"agent": {"type": "agent", "version": 1}},
@@ -161,6 +162,9 @@ CASES: list[Case] = [
         "environment_id: an environment id (emulator: 404)",
         {"environment_id": "sandbox"},
         rejects="environment_id",
+    ),
+    Case(
+        "environment_id: <= 128 characters", {"environment_id": "env_" + "e" * 125}, rejects="environment_id"
     ),
     Case(
         "environment_id: must exist",
@@ -422,6 +426,11 @@ CASES: list[Case] = [
         rejects="resources[0].mount_path",
     ),
     Case(
+        "github: mount_path <= 4096",
+        {"resources": [{**GITHUB, "mount_path": "/" + "m" * 4096}]},
+        rejects="resources[0].mount_path",
+    ),
+    Case(
         "checkout: an object",
         {"resources": [{**GITHUB, "checkout": "main"}]},
         rejects="resources[0].checkout",
@@ -434,6 +443,11 @@ CASES: list[Case] = [
     Case(
         "checkout branch: name required",
         {"resources": [{**GITHUB, "checkout": {"type": "branch"}}]},
+        rejects="resources[0].checkout.name",
+    ),
+    Case(
+        "checkout branch: name <= 255",
+        {"resources": [{**GITHUB, "checkout": {"type": "branch", "name": "b" * 256}}]},
         rejects="resources[0].checkout.name",
     ),
     Case(
@@ -451,6 +465,11 @@ CASES: list[Case] = [
     Case(
         "memory_store: memory_store_id required",
         resource(type="memory_store"),
+        rejects="resources[0].memory_store_id",
+    ),
+    Case(
+        "memory_store: memory_store_id <= 128",
+        resource(type="memory_store", memory_store_id="m" * 129),
         rejects="resources[0].memory_store_id",
     ),
     Case(

@@ -31,6 +31,7 @@ CASES: list[Case] = [
     Case("display_name: required", {"display_name": DROP}, rejects="display_name"),
     Case("display_name: not empty", {"display_name": ""}, rejects="display_name"),
     Case("display_name: <= 255 characters", {"display_name": "v" * 256}, rejects="display_name"),
+    Case("display_name: a string", {"display_name": 7}, rejects="display_name"),
     # --- credentials -------------------------------------------------------------------------------
     Case("credentials: a list", {"credentials": CRED}, rejects="credentials"),
     Case(
