@@ -15,8 +15,10 @@ How one row runs
    the mapping would add (``"type": "cron"`` in a schedule, ``"type": "agent"`` in a pinned
    agent, a credential's ``type``). A property the resource does not have goes in as written,
    a required property the row leaves out stays out.
-4. The body is POSTed over real HTTP to a real emulator on loopback. Verdict: accepted (2xx), or
-   the error envelope's ``param`` (any 4xx: a missing referenced object is a 404 naming its field).
+4. The body is POSTed over real HTTP to a real emulator on loopback (one per test module), to the
+   resource's collection (a vault credential's path takes the row's ``vault_id``). Verdict:
+   accepted (2xx), or the error envelope's ``param`` (any 4xx: a missing referenced object is a
+   404 naming its field; a 404 on the path names the path parameter).
 5. A provider path that names a field under another name on the wire (``cas_config.max_retries``
    is sent as ``metadata.cas_config.config.max_retries``) is translated before comparing.
 
@@ -33,6 +35,11 @@ emulator=..., why=...)`` (``ACCEPTS`` for an acceptance). When the emulator is w
 fact sheet or the official SDK's types, the row is ``Differs(..., emulator_bug=True)``: the
 provider's verdict is the right one, and the row fails as soon as the emulator is fixed, so the
 marker cannot outlive the bug. No row is ever skipped or xfailed.
+
+A rejection must name exactly one path: write each invalid row with a single broken rule.
+
+Adding a resource: its entry points and valid base inputs go in ``kinds.py`` (the only module
+that knows where the provider keeps them), its table in ``cases_<kind>.py``, both in ``cases.py``.
 
 Print the whole table with its live verdicts (markdown): ``python -m tests.contract``.
 """
