@@ -32,6 +32,7 @@ venv: $(STAMP)
 
 engine:
 	@bash scripts/get-engine.sh >/dev/null
+	@bash scripts/get-language-yaml.sh >/dev/null
 
 demo: venv engine
 	@PY=$(PY) bash scripts/demo.sh up
@@ -64,6 +65,11 @@ unit: venv
 
 engine-test: venv engine
 	$(VENV)/bin/pytest tests/engine $(PYTEST_ARGS)
+
+.PHONY: plugin
+# The native provider as an installable plugin tarball in dist/ (see docs/native.md).
+plugin: venv
+	@bash scripts/build-plugin.sh $(PY)
 
 bench: venv
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
