@@ -2,6 +2,8 @@
 #   make demo   - virtualenv, engine, embedded emulator, `pulumi up` of the demo stack, summary
 #   make test   - virtualenv, engine, linters, the whole test suite (engine tests included)
 SHELL := /bin/bash
+# A failing command before a | fails the recipe.
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
@@ -10,7 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: help venv engine demo demo-preview demo-destroy emulator-stop test lint format unit engine-test bench clean
+.PHONY: help venv engine dist demo demo-preview demo-destroy emulator-stop test lint format unit engine-test bench clean
 
 help:
 	@echo "make demo          run the demo stack against the embedded emulator"
@@ -18,14 +20,17 @@ help:
 	@echo "make engine        obtain the Pulumi CLI: $$(bash scripts/get-engine.sh --version) (cached outside the repo)"
 	@echo "make lint          ruff + mypy --strict"
 	@echo "make demo-destroy  destroy the demo stack;  make emulator-stop  stop the emulator"
+	@echo "make dist          build the wheel and the sdist into dist/"
 	@echo "make bench         run the benchmarks in benchmarks/"
 	@echo "make clean         remove the virtualenv, demo state and caches (not the engine cache)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found " + sys.version.split()[0] + ")")'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@test -x $(PY) || { echo "venv: creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	@echo "venv: upgrading pip"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "venv: installing pulumi-qoder[dev] (editable) and its dependencies, one line per step"
+	@$(PY) -m pip install --progress-bar off -e '.[dev]' | $(PYTHON) scripts/pip_steps.py
 	@rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
@@ -33,6 +38,12 @@ venv: $(STAMP)
 engine:
 	@bash scripts/get-engine.sh >/dev/null
 	@bash scripts/get-language-yaml.sh >/dev/null
+
+# A wheel and an sdist in dist/ (the sdist builds the wheel, so it is complete); full log in dist/build.log.
+dist: venv
+	@rm -rf dist; mkdir -p dist
+	@$(PY) -m build --no-isolation --outdir dist . 2>&1 | tee dist/build.log | grep --line-buffered -E '^(\* |Successfully built)' \
+	  || { echo "dist: the build failed; see dist/build.log" >&2; exit 1; }
 
 demo: venv engine
 	@PY=$(PY) bash scripts/demo.sh up
