@@ -31,7 +31,7 @@ router = APIRouter(tags=["agents"])
     openapi_extra=request_body(wire.AgentCreate),
 )
 async def create_agent(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).create_agent(account, await json_body(request)), 201)
+    return reply(emulator_of(request).agents.create(account, await json_body(request)), 201)
 
 
 @router.get("/agents", response_model=wire.Page[wire.Agent], responses=READ_ERRORS)
@@ -39,7 +39,7 @@ async def list_agents(
     request: Request, account: Auth, pages: Pages, created: Created, archived: IncludeArchived = None
 ) -> JSONResponse:
     return reply(
-        emulator_of(request).list_agents(
+        emulator_of(request).agents.list(
             account, pages, include_archived=include_archived(archived), created=created
         )
     )
@@ -52,7 +52,7 @@ async def get_agent(
     account: Auth,
     version: Annotated[int | None, Query(ge=1, description="a past version")] = None,
 ) -> JSONResponse:
-    return reply(emulator_of(request).get_agent(account, agent_id, version))
+    return reply(emulator_of(request).agents.get(account, agent_id, version))
 
 
 @router.post(
@@ -62,12 +62,12 @@ async def get_agent(
     openapi_extra=request_body(wire.AgentUpdate),
 )
 async def update_agent(request: Request, agent_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).update_agent(account, agent_id, await json_body(request)))
+    return reply(emulator_of(request).agents.update(account, agent_id, await json_body(request)))
 
 
 @router.post("/agents/{agent_id}/archive", response_model=wire.Agent, responses=WRITE_ERRORS)
 async def archive_agent(request: Request, agent_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).archive_agent(account, agent_id))
+    return reply(emulator_of(request).agents.archive(account, agent_id))
 
 
 @router.get("/agents/{agent_id}/versions", response_model=wire.Page[wire.Agent], responses=READ_ERRORS)
@@ -78,4 +78,4 @@ async def list_agent_versions(
     limit: int | None = None,
     page: Annotated[str | None, Query(description="a next_page cursor (v<N>)")] = None,
 ) -> JSONResponse:
-    return reply(emulator_of(request).list_agent_versions(account, agent_id, limit, page))
+    return reply(emulator_of(request).agents.versions(account, agent_id, limit, page))

@@ -30,7 +30,9 @@ CREDENTIAL = "/vaults/{vault_id}/credentials/{credential_id}"
     openapi_extra=request_body(wire.CredentialCreate),
 )
 async def create_credential(request: Request, vault_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).create_credential(account, vault_id, await json_body(request)), 201)
+    return reply(
+        emulator_of(request).vaults.create_credential(account, vault_id, await json_body(request)), 201
+    )
 
 
 @router.get(
@@ -47,7 +49,7 @@ async def list_credentials(
     name: Name = None,
 ) -> JSONResponse:
     return reply(
-        emulator_of(request).list_credentials(
+        emulator_of(request).vaults.list_credentials(
             account, vault_id, pages, include_archived=include_archived(archived), name=name
         )
     )
@@ -55,7 +57,7 @@ async def list_credentials(
 
 @router.get(CREDENTIAL, response_model=wire.Credential, responses=READ_ERRORS)
 async def get_credential(request: Request, vault_id: str, credential_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).get_credential(account, vault_id, credential_id))
+    return reply(emulator_of(request).vaults.get_credential(account, vault_id, credential_id))
 
 
 @router.post(
@@ -68,18 +70,18 @@ async def update_credential(
     request: Request, vault_id: str, credential_id: str, account: Auth
 ) -> JSONResponse:
     body = await json_body(request)
-    return reply(emulator_of(request).update_credential(account, vault_id, credential_id, body))
+    return reply(emulator_of(request).vaults.update_credential(account, vault_id, credential_id, body))
 
 
 @router.post(CREDENTIAL + "/archive", response_model=wire.Credential, responses=WRITE_ERRORS)
 async def archive_credential(
     request: Request, vault_id: str, credential_id: str, account: Auth
 ) -> JSONResponse:
-    return reply(emulator_of(request).archive_credential(account, vault_id, credential_id))
+    return reply(emulator_of(request).vaults.archive_credential(account, vault_id, credential_id))
 
 
 @router.delete(CREDENTIAL, response_model=wire.Deleted, responses=WRITE_ERRORS)
 async def delete_credential(
     request: Request, vault_id: str, credential_id: str, account: Auth
 ) -> JSONResponse:
-    return reply(emulator_of(request).delete_credential(account, vault_id, credential_id))
+    return reply(emulator_of(request).vaults.delete_credential(account, vault_id, credential_id))

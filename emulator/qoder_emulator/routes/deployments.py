@@ -30,7 +30,7 @@ router = APIRouter(tags=["deployments"])
     openapi_extra=request_body(wire.DeploymentCreate),
 )
 async def create_deployment(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).create_deployment(account, await json_body(request)))  # 200 (#1)
+    return reply(emulator_of(request).deployments.create(account, await json_body(request)))  # 200 (#1)
 
 
 @router.get("/deployments", response_model=wire.Page[wire.Deployment], responses=READ_ERRORS)
@@ -44,7 +44,7 @@ async def list_deployments(
     agent_id: str | None = None,
 ) -> JSONResponse:
     return reply(
-        emulator_of(request).list_deployments(
+        emulator_of(request).deployments.list(
             account,
             pages,
             status=status,
@@ -57,7 +57,7 @@ async def list_deployments(
 
 @router.get("/deployments/{deployment_id}", response_model=wire.Deployment, responses=READ_ERRORS)
 async def get_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).get_deployment(account, deployment_id))
+    return reply(emulator_of(request).deployments.get(account, deployment_id))
 
 
 @router.post(
@@ -67,22 +67,22 @@ async def get_deployment(request: Request, deployment_id: str, account: Auth) ->
     openapi_extra=request_body(wire.DeploymentUpdate),
 )
 async def update_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).update_deployment(account, deployment_id, await json_body(request)))
+    return reply(emulator_of(request).deployments.update(account, deployment_id, await json_body(request)))
 
 
 @router.post("/deployments/{deployment_id}/archive", response_model=wire.Deployment, responses=WRITE_ERRORS)
 async def archive_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).archive_deployment(account, deployment_id))
+    return reply(emulator_of(request).deployments.archive(account, deployment_id))
 
 
 @router.post("/deployments/{deployment_id}/pause", response_model=wire.Deployment, responses=WRITE_ERRORS)
 async def pause_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).pause_deployment(account, deployment_id))
+    return reply(emulator_of(request).deployments.pause(account, deployment_id))
 
 
 @router.post("/deployments/{deployment_id}/unpause", response_model=wire.Deployment, responses=WRITE_ERRORS)
 async def unpause_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).unpause_deployment(account, deployment_id))
+    return reply(emulator_of(request).deployments.unpause(account, deployment_id))
 
 
 @router.post(
@@ -92,4 +92,4 @@ async def unpause_deployment(request: Request, deployment_id: str, account: Auth
     openapi_extra=request_body(wire.EmptyBody, required=False),
 )
 async def run_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).run_deployment(account, deployment_id, await json_body(request)))
+    return reply(emulator_of(request).deployments.run(account, deployment_id, await json_body(request)))

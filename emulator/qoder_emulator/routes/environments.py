@@ -29,7 +29,7 @@ router = APIRouter(tags=["environments"])
     openapi_extra=request_body(wire.EnvironmentCreate),
 )
 async def create_environment(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).create_environment(account, await json_body(request)), 201)
+    return reply(emulator_of(request).environments.create(account, await json_body(request)), 201)
 
 
 @router.get("/environments", response_model=wire.Page[wire.Environment], responses=READ_ERRORS)
@@ -37,7 +37,7 @@ async def list_environments(
     request: Request, account: Auth, pages: Pages, created: Created, archived: IncludeArchived = None
 ) -> JSONResponse:
     return reply(
-        emulator_of(request).list_environments(
+        emulator_of(request).environments.list(
             account, pages, include_archived=include_archived(archived), created=created
         )
     )
@@ -45,7 +45,7 @@ async def list_environments(
 
 @router.get("/environments/{environment_id}", response_model=wire.Environment, responses=READ_ERRORS)
 async def get_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).get_environment(account, environment_id))
+    return reply(emulator_of(request).environments.get(account, environment_id))
 
 
 @router.post(
@@ -55,16 +55,16 @@ async def get_environment(request: Request, environment_id: str, account: Auth) 
     openapi_extra=request_body(wire.EnvironmentUpdate),
 )
 async def update_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).update_environment(account, environment_id, await json_body(request)))
+    return reply(emulator_of(request).environments.update(account, environment_id, await json_body(request)))
 
 
 @router.post(
     "/environments/{environment_id}/archive", response_model=wire.Environment, responses=WRITE_ERRORS
 )
 async def archive_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).archive_environment(account, environment_id))
+    return reply(emulator_of(request).environments.archive(account, environment_id))
 
 
 @router.delete("/environments/{environment_id}", response_model=wire.Deleted, responses=WRITE_ERRORS)
 async def delete_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).delete_environment(account, environment_id))
+    return reply(emulator_of(request).environments.delete(account, environment_id))

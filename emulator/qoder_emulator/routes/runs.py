@@ -49,7 +49,7 @@ async def list_deployment_runs(
 ) -> JSONResponse:
     filters = _filters(status, trigger_type, has_error, triggered_after, triggered_before, created)
     return reply(
-        emulator_of(request).list_runs(account, pages, deployment_id=deployment_id, scoped=True, **filters)
+        emulator_of(request).runs.list(account, pages, deployment_id=deployment_id, scoped=True, **filters)
     )
 
 
@@ -59,7 +59,7 @@ async def list_deployment_runs(
 async def get_deployment_run(
     request: Request, deployment_id: str, run_id: str, account: Auth
 ) -> JSONResponse:
-    return reply(emulator_of(request).get_run(account, run_id, deployment_id))
+    return reply(emulator_of(request).runs.get(account, run_id, deployment_id))
 
 
 @router.get("/deployment_runs", response_model=wire.Page[wire.DeploymentRun], responses=READ_ERRORS)
@@ -77,10 +77,10 @@ async def list_all_runs(
 ) -> JSONResponse:
     filters = _filters(status, trigger_type, has_error, triggered_after, triggered_before, created)
     return reply(
-        emulator_of(request).list_runs(account, pages, deployment_id=deployment_id, scoped=False, **filters)
+        emulator_of(request).runs.list(account, pages, deployment_id=deployment_id, scoped=False, **filters)
     )
 
 
 @router.get("/deployment_runs/{run_id}", response_model=wire.DeploymentRun, responses=READ_ERRORS)
 async def get_run(request: Request, run_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).get_run(account, run_id))
+    return reply(emulator_of(request).runs.get(account, run_id))

@@ -30,7 +30,7 @@ router = APIRouter(tags=["vaults"])
     openapi_extra=request_body(wire.VaultCreate),
 )
 async def create_vault(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).create_vault(account, await json_body(request)), 201)
+    return reply(emulator_of(request).vaults.create(account, await json_body(request)), 201)
 
 
 @router.get("/vaults", response_model=wire.Page[wire.Vault], responses=READ_ERRORS)
@@ -43,7 +43,7 @@ async def list_vaults(
     name: Name = None,
 ) -> JSONResponse:
     return reply(
-        emulator_of(request).list_vaults(
+        emulator_of(request).vaults.list(
             account, pages, include_archived=include_archived(archived), name=name, created=created
         )
     )
@@ -51,14 +51,14 @@ async def list_vaults(
 
 @router.get("/vaults/{vault_id}", response_model=wire.Vault, responses=READ_ERRORS)
 async def get_vault(request: Request, vault_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).get_vault(account, vault_id))
+    return reply(emulator_of(request).vaults.get(account, vault_id))
 
 
 @router.post("/vaults/{vault_id}/archive", response_model=wire.Vault, responses=WRITE_ERRORS)
 async def archive_vault(request: Request, vault_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).archive_vault(account, vault_id))
+    return reply(emulator_of(request).vaults.archive(account, vault_id))
 
 
 @router.delete("/vaults/{vault_id}", response_model=wire.Deleted, responses=WRITE_ERRORS)
 async def delete_vault(request: Request, vault_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).delete_vault(account, vault_id))
+    return reply(emulator_of(request).vaults.delete(account, vault_id))

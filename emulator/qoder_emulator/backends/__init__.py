@@ -1,0 +1,1 @@
+"""One backend per kind of object, each over the generic ``collection.Collection``."""
