@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -25,15 +26,16 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from .core.idempotency import resource_key
 from .core.lifecycle import Lifecycle
-from .core.values import UNKNOWN
+from .core.values import RESOURCE_KEY, UNKNOWN
 from .diagnostics import warn
 from .wire.config import CONFIG_KEYS, Credentials, resolve_credentials
 
 if TYPE_CHECKING:
     from .wire.client import QoderClient
 
-__all__ = ["DynamicProvider", "args_to_props", "collect_props", "seed_outputs"]
+__all__ = ["DynamicProvider", "QoderResource", "args_to_props", "collect_props", "seed_outputs"]
 
 
 def plain(value: Any) -> Any:
@@ -160,3 +162,25 @@ def collect_props(
     props.update({k: x for k, x in kwargs.items() if x is not None})
     props = args_to_props(props)
     return seed_outputs(props, (*output_keys, *input_keys))
+
+
+class QoderResource(pulumi.dynamic.Resource):
+    """A ``pulumi.dynamic.Resource`` that tells its provider which declared resource it is.
+
+    The dynamic provider's ``create`` gets no URN, so the constructor passes a hidden input, the
+    hash of project, stack, type and name (``__resource_key``): two resources with the same inputs
+    then get two objects, while a re-run of the same resource gets its own object back. It is
+    ignored in diffs, so stacks created before it existed see no change.
+    """
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        name: str,
+        props: dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        key = resource_key(pulumi.get_project(), pulumi.get_stack(), self._resource_type_name, name)
+        props = {**props, RESOURCE_KEY: key}
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(ignore_changes=[RESOURCE_KEY]), opts)
+        super().__init__(provider, name, props, opts)

@@ -12,6 +12,7 @@ from .values import JSON, is_unknown
 
 __all__ = [
     "ADOPT_KEY",
+    "MARKER_KEY",
     "METADATA_RULES",
     "check_adopt_id",
     "check_metadata",
@@ -30,6 +31,9 @@ METADATA_RULES = {"max_keys": 16, "max_key_len": 64, "max_value_len": 512}
 # cannot even find the provider then (KeyError '__provider', pulumi/pulumi#16175; proven by
 # tests/engine/test_resources_engine.py).
 ADOPT_KEY = "adopt_id"
+# Metadata key marking a deployment with the resource key that created it, so that a re-run after
+# a crash, with the program edited meanwhile, finds it (names are unique among live deployments).
+MARKER_KEY = "pulumi_qoder_resource"
 
 
 def check_metadata(f: Failures, value: Any) -> Any:
@@ -101,6 +105,7 @@ def metadata_patch(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None)
 
 
 def user_metadata(server: Mapping[str, Any]) -> dict[str, str] | None:
-    """Server metadata minus ``cas_config`` (a deployment-only key some responses may carry)."""
-    meta = {k: x for k, x in (server.get("metadata") or {}).items() if k != "cas_config"}
+    """Server metadata minus ``cas_config`` (a deployment-only key some responses may carry) and
+    the provider's own marker."""
+    meta = {k: x for k, x in (server.get("metadata") or {}).items() if k not in ("cas_config", MARKER_KEY)}
     return meta or None

@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..wire.errors import QoderError
+from ..wire.errors import QoderAPIError, QoderError
 from .failures import CheckFailure
 from .fields import ADOPT_KEY
-from .idempotency import create_once
+from .idempotency import create_once, find_marked
 from .objects import adopt, archive, get_fresh, get_or_none
-from .values import JSON, PROVIDER_KEY, is_unknown, unwrap_secrets
+from .values import JSON, PROVIDER_KEY, RESOURCE_KEY, is_unknown, plain_news, unwrap_secrets
 
 if TYPE_CHECKING:
     from ..wire.client import QoderClient
@@ -72,6 +72,13 @@ class UpdateResponse:
 def _stored(olds: Mapping[str, Any]) -> bool:
     """Whether the engine already has this resource (check's ``olds`` are its stored inputs)."""
     return any(k != PROVIDER_KEY for k in olds)
+
+
+def _keep_resource_key(values: dict[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with the hidden resource key of ``source`` (the server knows nothing of it)."""
+    if isinstance(source.get(RESOURCE_KEY), str):
+        values[RESOURCE_KEY] = source[RESOURCE_KEY]
+    return values
 
 
 class Lifecycle:
@@ -155,6 +162,7 @@ class Lifecycle:
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResponse:
         inputs, failures = self.check_inputs(news)
+        _keep_resource_key(inputs, news)
         adopt_id = inputs.get(ADOPT_KEY)
         if not failures and isinstance(adopt_id, str) and not is_unknown(adopt_id) and not _stored(olds):
             failures = self.preview_adoption(adopt_id, inputs)
@@ -198,24 +206,41 @@ class Lifecycle:
         return DiffResponse(changes=None, delete_before_replace=self.delete_before_replace)
 
     def create(self, props: Mapping[str, Any]) -> CreateResponse:
-        inputs, _ = self.check_inputs(props)
+        # ``props`` are check's canonical inputs: not validated a second time.
+        inputs = plain_news(props)
+        identity = str(props.get(RESOURCE_KEY) or "")
         client = self.connect()
         if inputs.get(ADOPT_KEY):
             # Take over an existing object instead of creating a twin.
             obj = self.converge(client, adopt(client, self.collection, inputs[ADOPT_KEY]), inputs)
         else:
             scope = self.collection if self.key_scope is None else self.key_scope
-            obj = create_once(client, self.collection, self.create_body(inputs), key_scope=scope)
-            obj = self.created(client, obj, inputs)
-        return CreateResponse(obj["id"], self.to_outputs(obj, self.to_inputs(obj, inputs)))
+            body = self.create_body(inputs)
+            try:
+                obj = create_once(client, self.collection, body, key_scope=scope, identity=identity)
+            except QoderAPIError as exc:
+                # The name is taken: by this very resource's object when a crashed run committed
+                # it and the program changed since (so the key differs). Then bring it up to date.
+                found = (
+                    find_marked(client, self.collection, body.get("name"), identity)
+                    if exc.is_conflict
+                    else None
+                )
+                if found is None:
+                    raise
+                obj = self.converge(client, found, inputs)
+            else:
+                obj = self.created(client, obj, inputs)
+        outs = self.to_outputs(obj, self.to_inputs(obj, inputs))
+        return CreateResponse(obj["id"], _keep_resource_key(outs, props))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadResponse:
         prior = unwrap_secrets(props)
         obj = get_fresh(self.connect(), self.collection, id_, prior, self.looks_stale)
         if obj is None or obj.get("archived_at"):
             return ReadResponse("", {})
-        inputs = self.to_inputs(obj, prior)
-        return ReadResponse(id_, self.to_outputs(obj, inputs), inputs)
+        inputs = _keep_resource_key(self.to_inputs(obj, prior), prior)
+        return ReadResponse(id_, _keep_resource_key(self.to_outputs(obj, inputs), prior), inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResponse:
         old, _ = self.check_inputs({k: x for k, x in olds.items() if k in self.input_keys})
@@ -226,7 +251,7 @@ class Lifecycle:
             obj = get_or_none(client, self.collection, id_)
             if obj is None:
                 raise QoderError(f"{self.kind} {id_} no longer exists; run `pulumi refresh`")
-        return UpdateResponse(self.to_outputs(obj, self.to_inputs(obj, new)))
+        return UpdateResponse(_keep_resource_key(self.to_outputs(obj, self.to_inputs(obj, new)), news))
 
     def delete(self, id_: str, _props: Mapping[str, Any]) -> None:
         self.remove(self.connect(), id_)

@@ -113,6 +113,10 @@ def _sibling_reads(client: QoderClient, collection: str, id_: str) -> bool:
 
 def confirm_gone(client: QoderClient, collection: str, id_: str) -> None:
     """Return when the API's not-found for ``id_`` can be believed; raise otherwise."""
+    seen = _seen(client)
+    with seen.lock:
+        if (collection, id_) in seen.missing:  # deleted by this process, or already confirmed
+            return
     keep = "state is unchanged: fix qoder:token / qoder:baseUrl (or QODER_PAT / QODER_BASE_URL) and run again"
     if collection in NEVER_DELETED:
         raise _lost(
@@ -216,4 +220,6 @@ def delete(client: QoderClient, collection: str, id_: str) -> None:
             raise
         confirm_gone(client, collection, id_)
         return
-    known_readable(client, collection, id_)
+    known_readable(client, collection, id_)  # these credentials see this stack ...
+    with _seen(client).lock:
+        _seen(client).missing.add((collection, id_))  # ... and this object is gone by our hand

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "JSON",
     "PROVIDER_KEY",
+    "RESOURCE_KEY",
     "UNKNOWN",
     "contains_unknown",
     "is_unknown",
@@ -30,6 +31,9 @@ SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 # The dynamic front end's serialized provider, carried among the inputs.
 PROVIDER_KEY = "__provider"
+# Which declared resource this is (a hash of project, stack, type and name): a hidden input the
+# front end sets, so that create's idempotency key is unique per declared resource.
+RESOURCE_KEY = "__resource_key"
 
 
 def is_unknown(value: Any) -> bool:
@@ -75,9 +79,10 @@ def normalize_numbers(value: Any) -> Any:
 
 
 def plain_news(news: Mapping[str, Any]) -> dict[str, Any]:
-    """New inputs as plain values: without the serialized provider, secrets unwrapped (the
-    engine keeps secretness per key), numbers normalized."""
+    """New inputs as plain values: without the front end's hidden ``__*`` inputs (serialized
+    provider, resource key), secrets unwrapped (the engine keeps secretness per key), numbers
+    normalized."""
     plain: dict[str, Any] = normalize_numbers(
-        unwrap_secrets({k: x for k, x in news.items() if k != PROVIDER_KEY})
+        unwrap_secrets({k: x for k, x in news.items() if not k.startswith("__")})
     )
     return plain

@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, collect_props
+from ...dynamic import DynamicProvider, QoderResource, collect_props
 from .args import AgentArgs, AgentArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS
 from .lifecycle import AgentLifecycle
@@ -23,7 +23,7 @@ class AgentProvider(DynamicProvider):
     lifecycle = AgentLifecycle
 
 
-class Agent(pulumi.dynamic.Resource, module="qoder", name="Agent"):
+class Agent(QoderResource, module="qoder", name="Agent"):
     """A Qoder agent. ``version`` increments on every update; destroying it archives it."""
 
     name: pulumi.Output[str]

@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, collect_props
+from ...dynamic import DynamicProvider, QoderResource, collect_props
 from .args import VaultArgs, VaultArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS, REPLACE_ON_CHANGES, SECRET_OUTPUTS
 from .lifecycle import VaultLifecycle
@@ -23,7 +23,7 @@ class VaultProvider(DynamicProvider):
     lifecycle = VaultLifecycle
 
 
-class Vault(pulumi.dynamic.Resource, module="qoder", name="Vault"):
+class Vault(QoderResource, module="qoder", name="Vault"):
     """A Qoder vault of MCP credentials. Changes replace it; destroying it deletes it."""
 
     display_name: pulumi.Output[str]
