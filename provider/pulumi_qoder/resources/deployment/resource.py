@@ -8,7 +8,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, collect_props
+from ...dynamic import DynamicProvider, QoderResource, collect_props
 from .args import DeploymentArgs, DeploymentArgsDict
 from .check import COMPUTED_INPUT_KEYS, INPUT_KEYS, OUTPUT_KEYS
 from .lifecycle import DeploymentLifecycle
@@ -34,7 +34,7 @@ def _has_repository(resources: Any) -> bool:
     )
 
 
-class Deployment(pulumi.dynamic.Resource, module="qoder", name="Deployment"):
+class Deployment(QoderResource, module="qoder", name="Deployment"):
     """A Qoder Cloud Agents deployment. Deleting it archives it (the API has no delete)."""
 
     name: pulumi.Output[str]

@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, collect_props
+from ...dynamic import DynamicProvider, QoderResource, collect_props
 from .args import EnvironmentArgs, EnvironmentArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS
 from .lifecycle import EnvironmentLifecycle
@@ -23,7 +23,7 @@ class EnvironmentProvider(DynamicProvider):
     lifecycle = EnvironmentLifecycle
 
 
-class Environment(pulumi.dynamic.Resource, module="qoder", name="Environment"):
+class Environment(QoderResource, module="qoder", name="Environment"):
     """A Qoder cloud environment. Destroying it archives it."""
 
     name: pulumi.Output[str]
