@@ -15,7 +15,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .errors import ApiError, envelope, invalid
 from .middleware import EmulatorMiddleware
 from .openapi import build_openapi
-from .prefixes import API_PREFIXES
 from .routes import api_router, control_router
 from .service import Emulator
 from .settings import Settings
@@ -88,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.emulator = emulator
     router = api_router()
-    for prefix in API_PREFIXES:
+    for prefix in emulator.flavor.api_prefixes:
         app.include_router(router, prefix=prefix)
     app.include_router(control_router)
     app.add_exception_handler(ApiError, _api_error)

@@ -1,4 +1,8 @@
-"""``qoder-emulator serve`` / ``qoder-emulator status``."""
+"""``qoder-emulator serve`` / ``qoder-emulator status``.
+
+The server's dependencies (FastAPI, uvicorn) come with the ``[emulator]`` extra and are imported
+only by ``serve``: without them ``serve`` says what to install, and ``status`` still works.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from collections.abc import Sequence
 from types import FrameType
 
 import httpx
-import uvicorn
 
-from .app import create_app
 from .ids import parse_time
-from .server import uvicorn_config
 from .settings import Settings
+
+INSTALL_HINT = (
+    "qoder-emulator: serving needs FastAPI and uvicorn, which come with the emulator extra: "
+    "pip install 'pulumi-qoder[emulator]'"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,14 +83,26 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-class _Server(uvicorn.Server):
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        super().handle_exit(sig, frame)
-        # uvicorn re-raises a captured signal after shutting down; we shut down cleanly and exit 0.
-        self._captured_signals.clear()
+def _require_server_modules() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise SystemExit(f"{INSTALL_HINT} (missing: {exc.name})") from exc
 
 
 async def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from .app import create_app
+    from .server import uvicorn_config
+
+    class _Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            super().handle_exit(sig, frame)
+            # uvicorn re-raises a captured signal after shutting down; we shut down cleanly and exit 0.
+            self._captured_signals.clear()
+
     app = create_app(settings)
     server = _Server(uvicorn_config(app, host, port, graceful_seconds=5))
     task = asyncio.create_task(server.serve())  # uvicorn installs the SIGINT/SIGTERM handlers
@@ -117,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
     except ValueError as exc:
         raise SystemExit(f"qoder-emulator: {exc}") from exc
+    _require_server_modules()  # fail fast, before any event loop, when the extra is not installed
     asyncio.run(_serve(settings, args.host, args.port))
     return 0
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from qoder_cron import fire_times, fire_times_between
 
 from .backends.collection import Account
-from .ids import fmt_micros, fmt_seconds, new_id, parse_time
+from .ids import fmt_micros, fmt_seconds, parse_time
 from .storage import Doc
 
 if TYPE_CHECKING:
@@ -73,12 +73,12 @@ class Firing:
         for attempt in range(1, retries + 2):
             stamp = fmt_micros(at)
             run: Doc = {
-                "id": new_id("drun"),
+                "id": self.emulator.new_id("run"),
                 "type": "deployment_run",
                 "deployment_id": doc["id"],
                 "agent": dict(doc["agent"]),
                 "status": "failed" if failure else "completed",
-                "session_id": None if failure else new_id("sess"),
+                "session_id": None if failure else self.emulator.new_id("session"),
                 "error": None if failure is None else {"type": failure[0], "message": failure[1]},
                 "trigger_context": trigger if attempt == 1 else {"type": "retry"},
                 "triggered_at": stamp,
@@ -87,7 +87,7 @@ class Firing:
                 "duration_ms": None if failure else 0,
                 "cas_run_extras": {
                     "attempt": attempt,
-                    "turn_id": None if failure else new_id("turn"),
+                    "turn_id": None if failure else self.emulator.new_id("turn"),
                     "started_at": stamp,
                 },
             }

@@ -27,6 +27,8 @@ from .backends.vaults import Vaults
 from .clocks import Clock, ManualClock, RealClock
 from .faults import Faults
 from .firing import Firing
+from .flavor import QODER, Flavor
+from .ids import new_id
 from .settings import Settings
 from .storage import Storage
 
@@ -44,6 +46,7 @@ __all__ = [
 class Emulator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.flavor: Flavor = QODER
         self.storage = Storage(settings.db_path)
         self.clock: Clock = (
             ManualClock(settings.start) if settings.clock == "manual" else RealClock(settings.start)
@@ -68,6 +71,10 @@ class Emulator:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def new_id(self, kind: str) -> str:
+        """A new id for an object of ``kind``, with the flavor's prefix."""
+        return new_id(self.flavor.id_prefixes[kind])
 
     def fire_due(self) -> int:
         return self.firing.fire_due()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import validation as v
 from ..errors import conflict, invalid, not_found
-from ..ids import fmt_seconds, new_id
+from ..ids import fmt_seconds
 from ..mapping import list_envelope, render_agent, render_agent_version
 from ..storage import Doc
 from .collection import Account, Collection, CreatedRange, PageParams, created_filter, page_params
@@ -68,7 +68,7 @@ class Agents:
         stamp = fmt_seconds(self.emulator.now())
         doc: Doc = {
             "type": "agent",
-            "id": new_id("agent"),
+            "id": self.emulator.new_id("agent"),
             "name": fields["name"],
             "description": "",
             "model": fields["model"],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import validation as v
 from ..errors import conflict
-from ..ids import fmt_micros, fmt_seconds, new_id
+from ..ids import fmt_micros, fmt_seconds
 from ..mapping import render_deployment, render_run
 from ..storage import Doc
 from .collection import Account, Collection, CreatedRange, PageParams, created_filter
@@ -52,7 +52,7 @@ class Deployments:
             self._check_unique_name(account, fields["name"], None)
             stamp = fmt_seconds(now)
             doc: Doc = {
-                "id": new_id("dep"),
+                "id": self.emulator.new_id("deployment"),
                 "type": "deployment",
                 **fields,
                 "agent": agent,

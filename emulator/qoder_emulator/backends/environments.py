@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import validation as v
 from ..errors import invalid
-from ..ids import fmt_seconds, new_id
+from ..ids import fmt_seconds
 from ..mapping import render_environment
 from ..storage import Doc
 from .collection import Account, Collection, CreatedRange, PageParams, created_filter
@@ -30,7 +30,7 @@ class Environments:
         fields = v.environment_create(body)
         stamp = fmt_seconds(self.emulator.now())
         doc: Doc = {
-            "id": new_id("env"),
+            "id": self.emulator.new_id("environment"),
             "type": "environment",
             **fields,
             "status": "ready",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import validation as v
 from ..errors import conflict, invalid, not_found
-from ..ids import fmt_seconds, new_id
+from ..ids import fmt_seconds
 from ..mapping import render_credential, render_inline_credential, render_vault
 from ..storage import Doc
 from .collection import Account, Collection, CreatedRange, PageParams, created_filter
@@ -47,10 +47,9 @@ class Vaults:
         found = {c["id"]: c for c in self._credentials_of(account, doc["id"]) if c["id"] in ids}
         return render_vault(doc, [render_inline_credential(found[i]) for i in ids if i in found])
 
-    @staticmethod
-    def _new_credential(vault_id: str, fields: Doc, stamp: str) -> Doc:
+    def _new_credential(self, vault_id: str, fields: Doc, stamp: str) -> Doc:
         return {
-            "id": new_id("vcred"),
+            "id": self.emulator.new_id("credential"),
             "type": "vault_credential",
             "vault_id": vault_id,
             "display_name": fields["display_name"],
@@ -67,7 +66,7 @@ class Vaults:
     def create(self, account: Account, body: Any) -> Doc:
         fields = v.vault_create(body)
         stamp = fmt_seconds(self.emulator.now())
-        vault_id = new_id("vault")
+        vault_id = self.emulator.new_id("vault")
         inline = [
             self._new_credential(vault_id, {"display_name": None, "metadata": {}, "auth": auth}, stamp)
             for auth in map(v.inline_credential_auth, fields["credentials"])
