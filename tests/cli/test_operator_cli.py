@@ -262,15 +262,15 @@ def test_stack_config_errors_are_one_line(
 # --- the command itself --------------------------------------------------------------------------
 
 
-def test_version_and_help_load_no_command_code() -> None:
+def test_version_and_help_load_neither_pulumi_nor_the_provider() -> None:
     probe = (
         "import sys, runpy\n"
         "sys.argv = ['pulumi-qoder', sys.argv[1]]\n"
         "try:\n"
-        "    runpy.run_module('pulumi_qoder.cli', run_name='__main__')\n"
+        "    runpy.run_module('pulumi_qoder_cli', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = sorted(m for m in ('httpx', 'qca', 'pydantic', 'croniter', 'pulumi_qoder.report', 'pulumi_qoder.ops') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('pulumi', 'pulumi_qoder', 'httpx', 'qca', 'pydantic', 'croniter') if m in sys.modules)\n"
         "print('loaded:', heavy)\n"
     )
     for flag in ("--help", "--version"):
@@ -356,9 +356,9 @@ class _Tty:
 
 
 def test_the_progress_line_is_rewritten_in_place_until_the_run_ends() -> None:
-    from pulumi_qoder.cli import _parser
     from pulumi_qoder.ops.api import Api
     from pulumi_qoder.ops.commands import _run
+    from pulumi_qoder_cli import _parser
 
     client = _SlowRunClient(["pending", "pending", "running", "running", "completed"])
     ticks = iter(range(0, 100, 2))
@@ -379,9 +379,9 @@ def test_the_progress_line_is_rewritten_in_place_until_the_run_ends() -> None:
 def test_following_stops_at_the_timeout_and_says_how_to_look_later(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from pulumi_qoder.cli import _parser
     from pulumi_qoder.ops import commands
     from pulumi_qoder.ops.api import Api
+    from pulumi_qoder_cli import _parser
 
     client = _SlowRunClient(["running"])
     args = _parser().parse_args(["run", "dep_1", "--timeout", "10"])

@@ -78,7 +78,7 @@ def test_the_wheel_holds_every_package_its_type_markers_and_commands(dist: tuple
     assert "License-Expression: Apache-2.0" in metadata
     assert "Provides-Extra: emulator" in metadata
     assert 'Requires-Dist: fastapi>=0.110; extra == "emulator"' in metadata  # only with the extra
-    assert "pulumi-qoder = pulumi_qoder.cli:main" in entry_points
+    assert "pulumi-qoder = pulumi_qoder_cli:main" in entry_points
     assert "qoder-emulator = qoder_emulator.cli:main" in entry_points
     assert "!!" not in log  # no setuptools banner
 
