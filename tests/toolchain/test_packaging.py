@@ -10,7 +10,6 @@ import importlib.util
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tarfile
 import zipfile
 from pathlib import Path
@@ -18,22 +17,7 @@ from types import ModuleType
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ROOTS = ("provider", "emulator", "cron")
-
-
-def _source_copy(tmp_path: Path) -> Path:
-    """What `git clone` holds for packaging, without a developer's build leftovers."""
-    src = tmp_path / "src"
-    src.mkdir()
-    for name in ("pyproject.toml", "README.md", "MANIFEST.in"):
-        shutil.copy(REPO_ROOT / name, src / name)
-    skip = shutil.ignore_patterns("__pycache__", "*.egg-info", "test_*.py")
-    for root in ROOTS:
-        shutil.copytree(REPO_ROOT / root, src / root, ignore=skip)
-    (src / "scripts").mkdir()
-    shutil.copy(REPO_ROOT / "scripts" / "build_backend.py", src / "scripts")
-    return src
+from tests.toolchain.venvs import REPO_ROOT, ROOTS, fresh_venv, source_copy
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +25,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     tmp = tmp_path_factory.mktemp("dist")
     out = tmp / "dist"
     build = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(_source_copy(tmp))],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source_copy(tmp))],
         capture_output=True,
         text=True,
         check=False,
@@ -136,26 +120,8 @@ def test_pip_output_becomes_one_line_per_step() -> None:
     ]
 
 
-def _fresh_venv(directory: Path) -> Path:
-    """A virtualenv outside the repository whose third-party packages are the dev virtualenv's.
-
-    The dev virtualenv's site-packages is appended as a plain path, so its own editable install of
-    this project (a .pth there) is not active: the project comes only from what is installed here.
-    """
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(directory)], check=True)
-    python = directory / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    (Path(site) / "zz_dev_packages.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    return python
-
-
 def test_an_editable_install_is_seen_by_mypy_from_outside_the_repository(tmp_path: Path) -> None:
-    python = _fresh_venv(tmp_path / "venv")
+    python = fresh_venv(tmp_path / "venv")
     project = tmp_path / "my-stack"
     project.mkdir()
     shutil.copy(REPO_ROOT / "examples" / "daily-report" / "__main__.py", project)
@@ -185,7 +151,7 @@ def test_an_editable_install_is_seen_by_mypy_from_outside_the_repository(tmp_pat
             "--no-deps",
             "--no-build-isolation",
             "-e",
-            str(_source_copy(tmp_path)),
+            str(source_copy(tmp_path)),
         ],
         capture_output=True,
         text=True,
