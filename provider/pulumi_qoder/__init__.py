@@ -12,6 +12,7 @@ from .resources.agent.args import AgentArgs, CustomSkillArgs, ModelArgs
 from .resources.agent.resource import Agent
 from .resources.deployment.args import (
     BranchCheckoutArgs,
+    BudgetArgs,
     CasConfigArgs,
     CommitCheckoutArgs,
     DefineOutcomeEventArgs,
@@ -54,6 +55,7 @@ __all__ = [
     "Agent",
     "AgentArgs",
     "BranchCheckoutArgs",
+    "BudgetArgs",
     "CasConfigArgs",
     "CommitCheckoutArgs",
     "ConfigurationError",

@@ -541,18 +541,18 @@ CASES: list[Case] = [
             "adopt_id", ACCEPTS, "a provider input (which object to take over), not a body field"
         ),
     ),
+    Case("environment_variables (API: dotenv text)", {"environment_variables": "LOG_LEVEL=info"}),
     Case(
-        "environment_variables (API: dotenv text)",
-        {"environment_variables": "LOG_LEVEL=info"},
-        differs=Differs(
-            "environment_variables",
-            ACCEPTS,
-            "no provider input yet (issue 10 section 2)",
-        ),
+        "environment_variables: a line that is not KEY=VALUE",
+        {"environment_variables": "LOG_LEVEL=info\nnot a pair"},
+        rejects="environment_variables",
     ),
     Case(
-        "budget (SDK: {type: limit, max_credit_cost})",
-        {"budget": {"type": "limit", "max_credit_cost": "25"}},
-        differs=Differs("budget", ACCEPTS, "no provider input yet (issue 10 section 2)"),
+        "budget (SDK: {type: limit, max_credit_cost})", {"budget": {"type": "limit", "max_credit_cost": "25"}}
+    ),
+    Case(
+        "budget: three fractional digits",
+        {"budget": {"type": "limit", "max_credit_cost": "2.505"}},
+        rejects="budget.max_credit_cost",
     ),
 ]

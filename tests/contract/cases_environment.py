@@ -64,17 +64,15 @@ CASES: list[Case] = [
             "the provider has no self-hosted environments yet and its mapping sends cloud: it refuses rather than create a cloud one",
         ),
     ),
+    Case("config.setup_script (SDK, emulator)", {"config": {"type": "cloud", "setup_script": "make deps"}}),
     Case(
-        "config.setup_script (SDK, emulator)",
-        {"config": {"type": "cloud", "setup_script": "make deps"}},
-        differs=Differs("config.setup_script", ACCEPTS, "no provider input yet (issue 10 section 2)"),
+        "config.setup_script: not a string",
+        {"config": {"type": "cloud", "setup_script": 7}},
+        rejects="config.setup_script",
     ),
     Case("config: unknown field", {"config": {"type": "cloud", "gpu": True}}, rejects="config.gpu"),
-    Case(
-        "scope (SDK, emulator)",
-        {"scope": "account"},
-        differs=Differs("scope", ACCEPTS, "no provider input yet (issue 10 section 2)"),
-    ),
+    Case("scope (SDK, emulator)", {"scope": "organization"}),
+    Case("scope: not organization or account", {"scope": "team"}, rejects="scope"),
     # --- networking --------------------------------------------------------------------------------
     Case(
         "networking: an object",

@@ -185,7 +185,8 @@ def test_deployment_stack_lifecycle(
         emulator.clear_requests()
         result = project.up()
         measured["up (import 1)"] = calls(emulator)
-        assert measured["up (import 1)"] == [f"GET /deployments/{existing['id']}"]  # matched: no patch
+        # Two reads, no patch (it matched): check's adoption preview, then the adoption itself.
+        assert measured["up (import 1)"] == [f"GET /deployments/{existing['id']}"] * 2
         assert "1 created" in result.stdout, result.stdout
         assert project.outputs()["adopted_status"] == "active"
         assert any(r["id"] == existing["id"] for r in project.resources("qoder:Deployment"))

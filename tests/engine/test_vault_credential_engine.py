@@ -18,11 +18,12 @@ TOKEN = "qpat-vcred-91c2"
 MCP_TOKEN_V1 = "mcp-bearer-first-6d1f"
 MCP_TOKEN_V2 = "mcp-bearer-rotated-0a7e"
 ENV_SECRET = "env-secret-value-3c9b"
+DOTENV_SECRET = "dotenv-secret-5e21"
 
 PROGRAM = """
 import pulumi
 from pulumi_qoder import (
-    Deployment, EnvironmentVariableAuthArgs, StaticBearerAuthArgs, UserMessageEventArgs, Vault,
+    BudgetArgs, Deployment, EnvironmentVariableAuthArgs, StaticBearerAuthArgs, UserMessageEventArgs, Vault,
     VaultCredential,
 )
 
@@ -37,6 +38,7 @@ gh = VaultCredential("gh", vault_id=keys.id,
                                      networking={"type": "limited", "allowed_hosts": ["api.github.com"]}))
 daily = Deployment("daily", name="vcred-daily", agent=cfg.require("agentId"),
     environment_id=cfg.require("envId"), vault_ids=[keys.id],
+    environment_variables=cfg.require_secret("dotenv"), budget=BudgetArgs(max_credit_cost="5.25"),
     initial_events=[UserMessageEventArgs(content="Report")])
 pulumi.export("vault_id", keys.id)
 pulumi.export("mcp_id", mcp.id)
@@ -75,6 +77,7 @@ def test_rotating_a_token_is_one_credential_update(
         project.set_config("envId", env)
         project.set_config("mcpToken", MCP_TOKEN_V1, secret=True)
         project.set_config("envSecret", ENV_SECRET, secret=True)
+        project.set_config("dotenv", f"LOG_LEVEL=info\nAPI_KEY={DOTENV_SECRET}", secret=True)
 
         emulator.clear_requests()
         project.up()
@@ -86,6 +89,9 @@ def test_rotating_a_token_is_one_credential_update(
         assert cred["display_name"] == "docs mcp" and cred["metadata"] == {"owner": "platform"}
         assert cred["auth"]["type"] == "static_bearer"
         assert cred["auth"]["mcp_server_url"] == "https://mcp.example.com/sse"
+        dep = api.get(f"/deployments/{out['dep_id']}").json()
+        assert dep["environment_variables"].endswith(DOTENV_SECRET)
+        assert dep["budget"] == {"type": "limit", "max_credit_cost": "5.25"}
         project.preview("--expect-no-changes")
         project.refresh()
         project.preview("--expect-no-changes")  # refresh keeps the write-only secrets: no drift
@@ -124,11 +130,16 @@ def test_rotating_a_token_is_one_credential_update(
         state = json.dumps(project.export())
         shown = "".join(r.stdout + r.stderr for r in project.history)
         served = json.dumps(api.get(f"/vaults/{vault_id}/credentials").json())
+        for secret in (MCP_TOKEN_V1, MCP_TOKEN_V2, ENV_SECRET, DOTENV_SECRET):
+            assert secret not in state and secret not in shown
         for secret in (MCP_TOKEN_V1, MCP_TOKEN_V2, ENV_SECRET):
-            assert secret not in state and secret not in shown and secret not in served
+            assert secret not in served
         [mcp_state] = [r for r in project.resources("qoder:VaultCredential") if r["id"] == mcp_id]
         assert "ciphertext" in json.dumps(mcp_state["inputs"]["auth"])
         assert "ciphertext" in json.dumps(mcp_state["outputs"]["auth"])
+        [dep_state] = project.resources("qoder:Deployment")
+        assert "ciphertext" in json.dumps(dep_state["inputs"]["environment_variables"])
+        assert "ciphertext" in json.dumps(dep_state["outputs"]["environment_variables"])
 
         # Destroy deletes the credentials, then the vault.
         emulator.clear_requests()

@@ -13,10 +13,14 @@ __all__ = ["AgentArgs", "AgentArgsDict", "CustomSkillArgs", "ModelArgs"]
 
 @dataclass
 class ModelArgs:
-    """A model as an object (``{"id": ...}``); a plain model id string works as well."""
+    """A model as an object (the SDK's ``ModelConfigParams``); a plain model id string works as
+    well. ``effort``: ``low``, ``medium``, ``high``, ``xhigh`` or ``max`` (or ``{"type": ...}``)."""
 
     id: pulumi.Input[str]
+    effort: pulumi.Input[str | Mapping[str, str]] | None = None
     speed: pulumi.Input[str] | None = None
+    context_window: pulumi.Input[int] | None = None
+    inference_geo: pulumi.Input[str] | None = None
 
 
 @dataclass

@@ -43,13 +43,30 @@ def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
     return patch
 
 
+def _effort(value: Any) -> Any:
+    """``"high"`` and ``{"type": "high"}`` are the same effort."""
+    return value.get("type") if isinstance(value, Mapping) else value
+
+
 def _model_like_prior(server: Any, prior: Any) -> Any:
-    """The server's model in the user's spelling when they mean the same (``"x"`` == ``{"id": "x"}``)."""
-    if isinstance(server, Mapping) and set(server) <= {"id"} and prior == server.get("id"):
+    """The server's model in the user's spelling when they mean the same (``"x"`` ==
+    ``{"id": "x"}``; an effort as a string or as ``{"type": ...}``)."""
+    if isinstance(server, str):
+        return dict(prior) if isinstance(prior, Mapping) and dict(prior) == {"id": server} else server
+    if not isinstance(server, Mapping):
+        return server
+    server = {k: x for k, x in server.items() if x is not None}
+    if set(server) <= {"id"} and prior == server.get("id"):
         return prior
-    if isinstance(server, str) and isinstance(prior, Mapping) and dict(prior) == {"id": server}:
+    if (
+        isinstance(prior, Mapping)
+        and set(prior) == set(server)
+        and all(
+            prior[k] == x or (k == "effort" and _effort(prior[k]) == _effort(x)) for k, x in server.items()
+        )
+    ):
         return dict(prior)
-    return dict(server) if isinstance(server, Mapping) else server
+    return server
 
 
 def agent_to_inputs(agent: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:

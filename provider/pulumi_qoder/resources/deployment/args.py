@@ -15,6 +15,7 @@ import pulumi
 
 __all__ = [
     "BranchCheckoutArgs",
+    "BudgetArgs",
     "CasConfigArgs",
     "CommitCheckoutArgs",
     "DefineOutcomeEventArgs",
@@ -138,6 +139,15 @@ class CasConfigArgs:
     session_strategy: pulumi.Input[str] | None = None
 
 
+@dataclass
+class BudgetArgs:
+    """A spending limit copied to each session the deployment starts: ``max_credit_cost`` is a
+    positive decimal string of Credits (at most 12 integer and 2 fractional digits)."""
+
+    max_credit_cost: pulumi.Input[str]
+    type: str = field(default="limit", init=False)
+
+
 EventArgs = UserMessageEventArgs | SystemMessageEventArgs | DefineOutcomeEventArgs
 ResourceArgs = GithubRepositoryResourceArgs | FileResourceArgs | MemoryStoreResourceArgs
 
@@ -157,6 +167,9 @@ class DeploymentArgs:
     vault_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     cas_config: pulumi.Input[CasConfigArgs | Mapping[str, Any]] | None = None
+    environment_variables: pulumi.Input[str] | None = None
+    """Dotenv text (``KEY=value`` lines) given to each session; a secret: state holds ciphertext."""
+    budget: pulumi.Input[BudgetArgs | Mapping[str, Any]] | None = None
     desired_status: pulumi.Input[Literal["active", "paused"]] | None = None
     adopt_id: pulumi.Input[str] | None = None
     """Bring an existing deployment (``dep_...``) under management instead of creating one: the
@@ -179,5 +192,7 @@ class DeploymentArgsDict(TypedDict):
     vault_ids: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]] | None]
     metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     cas_config: NotRequired[pulumi.Input[CasConfigArgs | Mapping[str, Any]] | None]
+    environment_variables: NotRequired[pulumi.Input[str] | None]
+    budget: NotRequired[pulumi.Input[BudgetArgs | Mapping[str, Any]] | None]
     desired_status: NotRequired[pulumi.Input[Literal["active", "paused"]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]

@@ -6,6 +6,7 @@ Rules and defaults: shared/api/deployments-api.md sections 4, 10, 11, 12.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,8 @@ INPUT_KEYS = (
     "vault_ids",
     "metadata",
     "cas_config",
+    "environment_variables",
+    "budget",
     "desired_status",
     "adopt_id",
 )
@@ -356,6 +359,46 @@ def schedule_summary(sched: Any) -> Any:
         return f"{sched.get('expression')} ({sched.get('timezone')})"
 
 
+MAX_ENVIRONMENT_VARIABLES = 65536  # the emulator's bound (the SDK has none)
+DOTENV_LINE = re.compile(r"^(export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+CREDITS = re.compile(r"\d{1,12}(\.\d{1,2})?")
+
+
+def _check_environment_variables(f: Failures, value: Any) -> None:
+    """Dotenv text: each line ``KEY=value`` (``export`` allowed), blank or ``#`` comment."""
+    path = "environment_variables"
+    if not v.string(f, path, value, max_len=MAX_ENVIRONMENT_VARIABLES) or is_unknown(value):
+        return
+    for number, line in enumerate(value.splitlines(), start=1):
+        text = line.strip()
+        if text and not text.startswith("#") and not DOTENV_LINE.match(text):
+            # The line itself is not shown: it may hold a secret value.
+            f.add(path, f"line {number} is not KEY=VALUE (dotenv text)")
+
+
+def _check_budget(f: Failures, value: Any) -> Any:
+    if not v.is_mapping(f, "budget", value, expected='an object {"max_credit_cost": "12.50"}'):
+        return value
+    if is_unknown(value):
+        return value
+    v.fields(f, "budget", value, ("type", "max_credit_cost"), what="a budget")
+    if value.get("type") is not None:
+        v.one_of(f, "budget.type", value["type"], ("limit",))
+    cost = value.get("max_credit_cost")
+    if cost is None:
+        f.add("budget.max_credit_cost", 'is required (Credits as a decimal string, e.g. "12.50")')
+    elif (
+        v.string(f, "budget.max_credit_cost", cost, min_len=1)
+        and not is_unknown(cost)
+        and (not CREDITS.fullmatch(cost) or float(cost) <= 0)
+    ):
+        f.add(
+            "budget.max_credit_cost",
+            f'"{cost}" must be a positive decimal with at most 12 integer and 2 fractional digits',
+        )
+    return value if is_unknown(cost) else {"max_credit_cost": cost}
+
+
 def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
     """Validate ``news`` against every documented API rule and return canonical inputs.
 
@@ -432,6 +475,11 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
     cas = _check_cas_config(f, news.get("cas_config"))
     if cas is not None and (is_unknown(cas) or cas):
         out["cas_config"] = cas
+    if news.get("environment_variables") not in (None, ""):
+        _check_environment_variables(f, news["environment_variables"])
+        out["environment_variables"] = news["environment_variables"]
+    if news.get("budget") is not None:
+        out["budget"] = _check_budget(f, news["budget"])
     desired = news.get("desired_status")
     if desired is None:
         out["desired_status"] = "active"

@@ -59,7 +59,16 @@ def create_body(inputs: Mapping[str, Any]) -> JSON:
     body["resources"] = list(inputs.get("resources") or [])
     body["vault_ids"] = list(inputs.get("vault_ids") or [])
     body["metadata"] = metadata
+    # Only when set: an unchanged body keeps its create idempotency key across upgrades.
+    if inputs.get("environment_variables"):
+        body["environment_variables"] = inputs["environment_variables"]
+    if inputs.get("budget"):
+        body["budget"] = _wire_budget(inputs["budget"])
     return body
+
+
+def _wire_budget(budget: Mapping[str, Any]) -> JSON:
+    return {"type": "limit", "max_credit_cost": budget["max_credit_cost"]}
 
 
 def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
@@ -68,6 +77,7 @@ def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
     Both are canonical inputs. ``null`` clears description, schedule, resources and vault_ids;
     removed metadata keys are sent as ``null``; lists are sent whole; ``agent`` only when it
     changed (sending a bare id again would silently re-pin to the latest version).
+    ``null`` also clears ``budget``; ``""`` clears ``environment_variables``.
     """
     patch: JSON = {}
     for key in ("name", "environment_id", "initial_events"):
@@ -80,6 +90,10 @@ def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
             patch[key] = new.get(key) or None
     if old.get("schedule") != new.get("schedule"):
         patch["schedule"] = _wire_schedule(new["schedule"]) if new.get("schedule") else None
+    if old.get("environment_variables") != new.get("environment_variables"):
+        patch["environment_variables"] = new.get("environment_variables") or ""
+    if old.get("budget") != new.get("budget"):
+        patch["budget"] = _wire_budget(new["budget"]) if new.get("budget") else None
     meta = fields.metadata_patch(old.get("metadata"), new.get("metadata"))
     old_cas, new_cas = old.get("cas_config") or {}, new.get("cas_config") or {}
     changed = [k for k in CAS_DEFAULTS if old_cas.get(k) != new_cas.get(k)]
@@ -191,6 +205,11 @@ def deployment_to_inputs(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> di
     cas = _cas_from_wire(dep.get("metadata") or {})
     if cas:
         out["cas_config"] = cas
+    if dep.get("environment_variables"):
+        out["environment_variables"] = dep["environment_variables"]
+    budget = dep.get("budget")
+    if isinstance(budget, Mapping) and budget.get("max_credit_cost") is not None:
+        out["budget"] = {"max_credit_cost": str(budget["max_credit_cost"])}
     out["desired_status"] = _desired_status(dep, prior.get("desired_status") or "active")
     fields.keep_adopt_id(out, prior)
     out["schedule_summary"] = schedule_summary(out.get("schedule"))

@@ -47,6 +47,8 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
     vault_ids: pulumi.Output[list[str] | None]
     metadata: pulumi.Output[dict[str, str] | None]
     cas_config: pulumi.Output[dict[str, Any] | None]
+    environment_variables: pulumi.Output[str | None]
+    budget: pulumi.Output[dict[str, str] | None]
     desired_status: pulumi.Output[str]
     schedule_summary: pulumi.Output[str]
     status: pulumi.Output[str]
@@ -85,6 +87,14 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
             # Repository tokens are write-only secrets: the whole list is secret in inputs and,
             # because the engine re-marks outputs by key, in outputs too.
             props["resources"] = pulumi.Output.secret(props["resources"])
+        if props["environment_variables"] is not None:
+            # Dotenv text carries secrets: ciphertext in state, as an input and as an output.
+            props["environment_variables"] = pulumi.Output.secret(props["environment_variables"])
         # Names are unique among live deployments: a replacement must archive the old one first.
-        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(delete_before_replace=True), opts)
+        opts = pulumi.ResourceOptions.merge(
+            pulumi.ResourceOptions(
+                delete_before_replace=True, additional_secret_outputs=["environment_variables"]
+            ),
+            opts,
+        )
         super().__init__(DeploymentProvider(), resource_name, props, opts)

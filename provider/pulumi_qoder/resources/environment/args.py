@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NotRequired, Required, TypedDict
+from typing import Any, Literal, NotRequired, Required, TypedDict
 
 import pulumi
 
@@ -55,6 +55,8 @@ class EnvironmentConfigArgs:
         pulumi.Input[UnrestrictedNetworkingArgs | LimitedNetworkingArgs | Mapping[str, Any]] | None
     ) = None
     packages: pulumi.Input[PackagesArgs | Mapping[str, Any]] | None = None
+    setup_script: pulumi.Input[str] | None = None
+    """A shell script run when a session's container starts (after packages are installed)."""
     type: str = field(default="cloud", init=False)
 
 
@@ -65,6 +67,8 @@ class EnvironmentArgs:
     name: pulumi.Input[str]
     description: pulumi.Input[str] | None = None
     config: pulumi.Input[EnvironmentConfigArgs | Mapping[str, Any]] | None = None
+    scope: pulumi.Input[Literal["organization", "account"]] | None = None
+    """Who may use it: the whole organization, or this account (the default)."""
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     adopt_id: pulumi.Input[str] | None = None
     """An existing environment to take over at create; see docs/resources.md."""
@@ -76,5 +80,6 @@ class EnvironmentArgsDict(TypedDict):
     name: Required[pulumi.Input[str]]
     description: NotRequired[pulumi.Input[str] | None]
     config: NotRequired[pulumi.Input[EnvironmentConfigArgs | Mapping[str, Any]] | None]
+    scope: NotRequired[pulumi.Input[Literal["organization", "account"]] | None]
     metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]

@@ -11,9 +11,17 @@ from ...core import validators as v
 from ...core.failures import CheckFailure, Failures
 from ...core.values import is_unknown, plain_news
 
-__all__ = ["DEFAULT_CONFIG", "INPUT_KEYS", "LIMITED_FLAGS", "OUTPUT_KEYS", "PACKAGE_MANAGERS", "check_inputs"]
+__all__ = [
+    "DEFAULT_CONFIG",
+    "DEFAULT_SCOPE",
+    "INPUT_KEYS",
+    "LIMITED_FLAGS",
+    "OUTPUT_KEYS",
+    "PACKAGE_MANAGERS",
+    "check_inputs",
+]
 
-INPUT_KEYS = ("name", "description", "config", "metadata", "adopt_id")
+INPUT_KEYS = ("name", "description", "config", "scope", "metadata", "adopt_id")
 OUTPUT_KEYS = ("status", "created_at", "updated_at", "archived_at")
 PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")
 NETWORKING_TYPES = ("unrestricted", "limited")
@@ -23,6 +31,9 @@ HOST_RE = re.compile(
     r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$"
 )
 DEFAULT_CONFIG: dict[str, Any] = {"type": "cloud"}
+SCOPES = ("organization", "account")
+DEFAULT_SCOPE = "account"  # what the service reports when none was given
+MAX_SETUP_SCRIPT = 65536  # the emulator's bound (the SDK has none)
 
 # ------------------------------------------------------------------------------------------------
 # check: validation + canonical inputs
@@ -99,7 +110,7 @@ def _check_config(f: Failures, value: Any) -> Any:
         return dict(DEFAULT_CONFIG)
     if is_unknown(value) or not v.is_mapping(f, "config", value) or is_unknown(value):
         return value
-    v.fields(f, "config", value, ("type", "networking", "packages"), what="config")
+    v.fields(f, "config", value, ("type", "networking", "packages", "setup_script"), what="config")
     if value.get("type") is not None:
         v.one_of(f, "config.type", value["type"], ("cloud",))
     out: dict[str, Any] = {"type": "cloud"}
@@ -109,6 +120,9 @@ def _check_config(f: Failures, value: Any) -> Any:
         packages = _check_packages(f, value["packages"])
         if packages is not None:
             out["packages"] = packages
+    if value.get("setup_script") not in (None, ""):
+        v.string(f, "config.setup_script", value["setup_script"], max_len=MAX_SETUP_SCRIPT)
+        out["setup_script"] = value["setup_script"]
     return out
 
 
@@ -127,5 +141,9 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
         v.string(f, "description", news["description"], max_len=1024)
         out["description"] = news["description"]
     out["config"] = _check_config(f, news.get("config"))
+    if news.get("scope") is not None:
+        v.one_of(f, "scope", news["scope"], SCOPES)
+        if news["scope"] != DEFAULT_SCOPE:  # the default spelled out is no change
+            out["scope"] = news["scope"]
     fields.check_metadata_and_adopt_id(f, news, out, "env_")
     return out, f.items

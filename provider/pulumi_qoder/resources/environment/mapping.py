@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core import fields
 from ...core.values import JSON, contains_unknown, normalize_numbers, unwrap_secrets
-from .check import DEFAULT_CONFIG, LIMITED_FLAGS, OUTPUT_KEYS, PACKAGE_MANAGERS
+from .check import DEFAULT_CONFIG, DEFAULT_SCOPE, LIMITED_FLAGS, OUTPUT_KEYS, PACKAGE_MANAGERS
 
 __all__ = ["create_body", "environment_to_inputs", "environment_to_outputs", "update_patch"]
 
@@ -28,6 +28,8 @@ def _wire_config(config: Mapping[str, Any]) -> JSON:
             "type": "packages",
             **{m: list(config["packages"].get(m) or []) for m in PACKAGE_MANAGERS},
         }
+    if config.get("setup_script"):
+        body["setup_script"] = config["setup_script"]
     return body
 
 
@@ -36,6 +38,8 @@ def create_body(inputs: Mapping[str, Any]) -> JSON:
     body: JSON = {"name": inputs["name"], "config": _wire_config(inputs.get("config") or DEFAULT_CONFIG)}
     if inputs.get("description"):
         body["description"] = inputs["description"]
+    if inputs.get("scope"):
+        body["scope"] = inputs["scope"]
     if inputs.get("metadata"):
         body["metadata"] = dict(inputs["metadata"])
     return body
@@ -51,6 +55,10 @@ def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
         patch["description"] = new.get("description") or ""
     if old.get("config") != new.get("config"):
         patch["config"] = _wire_config(new.get("config") or DEFAULT_CONFIG)
+        if (old.get("config") or {}).get("setup_script") and "setup_script" not in patch["config"]:
+            patch["config"]["setup_script"] = None  # removed: clear it
+    if old.get("scope") != new.get("scope"):
+        patch["scope"] = new.get("scope") or DEFAULT_SCOPE
     meta = fields.metadata_patch(old.get("metadata"), new.get("metadata"))
     if meta:
         patch["metadata"] = meta
@@ -81,6 +89,8 @@ def _config_from_wire(config: Mapping[str, Any] | None, prior: Any) -> dict[str,
         kept = {m: list(packages[m]) for m in PACKAGE_MANAGERS if packages.get(m)}
         if kept:
             out["packages"] = kept
+    if config.get("setup_script"):
+        out["setup_script"] = config["setup_script"]
     return out
 
 
@@ -95,6 +105,8 @@ def environment_to_inputs(env: Mapping[str, Any], prior: Mapping[str, Any]) -> d
     out["config"] = _config_from_wire(
         env.get("config"), None if contains_unknown(prior_config) else prior_config
     )
+    if env.get("scope") and env["scope"] != DEFAULT_SCOPE:
+        out["scope"] = env["scope"]
     metadata = fields.user_metadata(env)
     if metadata:
         out["metadata"] = metadata

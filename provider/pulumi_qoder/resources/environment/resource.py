@@ -29,6 +29,7 @@ class Environment(QoderResource, module="qoder", name="Environment"):
     name: pulumi.Output[str]
     description: pulumi.Output[str | None]
     config: pulumi.Output[dict[str, Any]]
+    scope: pulumi.Output[str | None]
     metadata: pulumi.Output[dict[str, str] | None]
     adopt_id: pulumi.Output[str | None]
     status: pulumi.Output[str]
