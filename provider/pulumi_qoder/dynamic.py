@@ -10,6 +10,7 @@ importable under the path recorded there (see ``resources/<kind>/resource.py``).
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,6 +32,7 @@ from .core.lifecycle import Lifecycle
 from .core.values import RESOURCE_KEY, UNKNOWN
 from .diagnostics import warn
 from .wire.config import CONFIG_KEYS, Credentials, resolve_credentials
+from .wire.errors import QoderError
 
 if TYPE_CHECKING:
     from .wire.client import QoderClient
@@ -47,6 +49,38 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+class _OneLineTracebacks:
+    """``traceback`` as the dynamic provider server sees it: our own errors format as their line
+    (plus hint), anything else as the full traceback, for a bug is worth its traceback."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def format_exc(self, *args: Any, **kwargs: Any) -> str:
+        error = sys.exc_info()[1]
+        if isinstance(error, QoderError):
+            return error.for_user()
+        return str(self._real.format_exc(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def one_line_errors() -> None:
+    """Make the dynamic provider server send our errors to the engine as one line (+ hint).
+
+    The server (``python -m pulumi.dynamic``, so its module is ``__main__``) answers every failed
+    call with ``traceback.format_exc()``, which the CLI prints twice: 20 to 76 lines of frames and
+    httpx internals around one useful line. Its gRPC handlers are bound before any provider is
+    loaded, so the one seam left is the module's ``traceback`` global, looked up per failure.
+    A no-op in any other process (the program, tests)."""
+    server = sys.modules.get("__main__")
+    if server is None or not hasattr(server, "_abort_with_traceback"):
+        return
+    if not isinstance(getattr(server, "traceback", None), _OneLineTracebacks):
+        setattr(server, "traceback", _OneLineTracebacks(server.traceback))  # noqa: B010
 
 
 def for_engine(reason: str) -> CheckFailure:
@@ -184,3 +218,6 @@ class QoderResource(pulumi.dynamic.Resource):
         props = {**props, RESOURCE_KEY: key}
         opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(ignore_changes=[RESOURCE_KEY]), opts)
         super().__init__(provider, name, props, opts)
+
+
+one_line_errors()
