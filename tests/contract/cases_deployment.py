@@ -541,18 +541,59 @@ CASES: list[Case] = [
             "adopt_id", ACCEPTS, "a provider input (which object to take over), not a body field"
         ),
     ),
-    Case("environment_variables (API: dotenv text)", {"environment_variables": "LOG_LEVEL=info"}),
     Case(
-        "environment_variables: a line that is not KEY=VALUE",
-        {"environment_variables": "LOG_LEVEL=info\nnot a pair"},
+        "environment_variables: dotenv text",
+        {"environment_variables": "export FEATURE_FLAG=on\n# level\nLOG_LEVEL=info"},
+    ),
+    Case(
+        "environment_variables: KEY=VALUE lines",
+        {"environment_variables": "LOG_LEVEL=info\nnot a setting"},
         rejects="environment_variables",
     ),
+    Case("environment_variables: a string", {"environment_variables": 7}, rejects="environment_variables"),
     Case(
-        "budget (SDK: {type: limit, max_credit_cost})", {"budget": {"type": "limit", "max_credit_cost": "25"}}
+        "environment_variables: <= 65536 characters",
+        {"environment_variables": "A=" + "x" * 65535},
+        rejects="environment_variables",
+    ),
+    Case("budget: max_credit_cost (type limit implied)", {"budget": {"max_credit_cost": "12.50"}}),
+    Case("budget: with type limit", {"budget": {"type": "limit", "max_credit_cost": "25"}}),
+    Case("budget: an object", {"budget": "25"}, rejects="budget"),
+    Case("budget.type: limit", {"budget": {"type": "cap", "max_credit_cost": "1"}}, rejects="budget.type"),
+    Case("budget.max_credit_cost: required", {"budget": {"type": "limit"}}, rejects="budget.max_credit_cost"),
+    Case(
+        "budget.max_credit_cost: positive",
+        {"budget": {"type": "limit", "max_credit_cost": "0"}},
+        rejects="budget.max_credit_cost",
     ),
     Case(
-        "budget: three fractional digits",
-        {"budget": {"type": "limit", "max_credit_cost": "2.505"}},
+        "budget.max_credit_cost: <= 2 decimals",
+        {"budget": {"type": "limit", "max_credit_cost": "1.234"}},
         rejects="budget.max_credit_cost",
+    ),
+    Case(
+        "budget.max_credit_cost: a decimal string",
+        {"budget": {"type": "limit", "max_credit_cost": 25}},
+        rejects="budget.max_credit_cost",
+    ),
+    Case(
+        "budget: unknown field",
+        {"budget": {"type": "limit", "max_credit_cost": "1", "currency": "USD"}},
+        rejects="budget.currency",
+    ),
+    Case(
+        "budget.max_list_cost (Claude's money form)",
+        {
+            "budget": {
+                "type": "limit",
+                "max_credit_cost": "25",
+                "max_list_cost": {"currency": "USD", "amount": "2500"},
+            }
+        },
+        differs=Differs(
+            "budget.max_list_cost",
+            ACCEPTS,
+            "the provider follows Qoder's SDK (BudgetLimitParam: max_credit_cost); the emulator also serves Claude's max_list_cost",
+        ),
     ),
 ]

@@ -64,15 +64,21 @@ CASES: list[Case] = [
             "the provider has no self-hosted environments yet and its mapping sends cloud: it refuses rather than create a cloud one",
         ),
     ),
-    Case("config.setup_script (SDK, emulator)", {"config": {"type": "cloud", "setup_script": "make deps"}}),
+    Case("config.setup_script", {"config": {"type": "cloud", "setup_script": "make deps"}}),
     Case(
-        "config.setup_script: not a string",
+        "config.setup_script: <= 65536 characters",
+        {"config": {"type": "cloud", "setup_script": "s" * 65537}},
+        rejects="config.setup_script",
+    ),
+    Case(
+        "config.setup_script: a string",
         {"config": {"type": "cloud", "setup_script": 7}},
         rejects="config.setup_script",
     ),
     Case("config: unknown field", {"config": {"type": "cloud", "gpu": True}}, rejects="config.gpu"),
-    Case("scope (SDK, emulator)", {"scope": "organization"}),
-    Case("scope: not organization or account", {"scope": "team"}, rejects="scope"),
+    Case("scope: account", {"scope": "account"}),
+    Case("scope: organization", {"scope": "organization"}),
+    Case("scope: organization or account", {"scope": "team"}, rejects="scope"),
     # --- networking --------------------------------------------------------------------------------
     Case(
         "networking: an object",
