@@ -174,6 +174,7 @@ CASES: list[Case] = [
     Case("vault_ids: a list", {"vault_ids": VAULT}, rejects="vault_ids"),
     Case("vault_ids: <= 50", {"vault_ids": [VAULT] * 51}, rejects="vault_ids"),
     Case("vault_ids: no duplicates", {"vault_ids": [VAULT, VAULT]}, rejects="vault_ids[1]"),
+    Case("vault_ids[0]: <= 128 characters", {"vault_ids": ["vault_" + "v" * 123]}, rejects="vault_ids[0]"),
     Case("vault_ids[0]: not empty (emulator: 404)", {"vault_ids": [""]}, rejects="vault_ids[0]"),
     Case(
         "vault_ids[0]: must exist",

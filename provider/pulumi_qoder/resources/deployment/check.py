@@ -45,6 +45,7 @@ COMPUTED_INPUT_KEYS = ("schedule_summary",)
 OUTPUT_KEYS = (
     "status",
     "paused_reason",
+    "consecutive_failures",
     "agent_version",
     "upcoming_runs_at",
     "last_run_at",
@@ -451,7 +452,14 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
     vault_ids = news.get("vault_ids")
     if (
         vault_ids is not None
-        and v.string_list(f, "vault_ids", vault_ids, max_items=50, expected="a list of vault ids")
+        and v.string_list(
+            f,
+            "vault_ids",
+            vault_ids,
+            max_items=50,
+            item=lambda ff, p, x: v.string(ff, p, x, min_len=1, max_len=128),
+            expected="a list of vault ids",
+        )
         and (is_unknown(vault_ids) or vault_ids)
     ):
         if not contains_unknown(vault_ids):
