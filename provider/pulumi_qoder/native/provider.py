@@ -71,7 +71,7 @@ class QoderProvider(Provider):
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         news = from_engine(request.new_inputs)
         failures = [
-            CheckFailure(key, f"{key}: must be a string")
+            CheckFailure(key, f"{key}: must be a string, got {type(news[key]).__name__}")
             for key in CONFIG
             if news.get(key) is not None and news[key] != UNKNOWN and not isinstance(news[key], str)
         ]
