@@ -8,6 +8,7 @@ and a clear error when nothing can provide an engine.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from itertools import pairwise
@@ -152,7 +153,7 @@ def test_too_old_pulumi_leads_to_a_build_that_is_then_cached(tmp_path: Path) -> 
 def test_a_long_build_reports_phase_and_elapsed_time_without_silence(tmp_path: Path) -> None:
     heartbeat = 1
     env = _env(
-        tmp_path, [_fake_go(tmp_path), *SYSTEM], PULUMI_QODER_HEARTBEAT=str(heartbeat), FAKE_GO_DELAY="0.6"
+        tmp_path, [_fake_go(tmp_path), *SYSTEM], PULUMI_QODER_HEARTBEAT=str(heartbeat), FAKE_GO_DELAY="1"
     )
     proc = subprocess.Popen(
         ["/bin/bash", str(SCRIPT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -165,15 +166,16 @@ def test_a_long_build_reports_phase_and_elapsed_time_without_silence(tmp_path: P
     assert proc.wait(timeout=60) == 0, "\n".join(text for _, text in lines)
     text = "\n".join(line for _, line in lines)
 
-    assert "engine: downloading modules (0s)" in text
+    assert re.search(r"^engine: downloading modules \(\ds\)$", text, re.MULTILINE), text
     assert "modules fetched" in text  # heartbeat during `go mod tidy`
     assert "engine: compiling 4 packages" in text
     assert "compiling: " in text and " of 4 packages" in text
     assert "linking the pulumi binary" in text
     assert "s elapsed" in text
-    # Never silent for much longer than the heartbeat (the real one is 15 s, under the 20 s promise).
+    # Never silent for much longer than the heartbeat (the real one is 15 s, under the 20 s promise);
+    # without it, compiling alone would be 6 s of silence. The margin is for a loaded machine.
     gaps = [b[0] - a[0] for a, b in pairwise(lines)]
-    assert max(gaps) < heartbeat + 1.0, gaps
+    assert max(gaps) < heartbeat * 3, gaps
     assert stdout.strip().endswith(f"engine-{PINNED}/bin")
 
 
