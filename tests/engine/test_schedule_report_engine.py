@@ -192,5 +192,5 @@ def test_agent_names_a_failed_preview_and_an_error_pause(
         ("steady", "agent_archived_error"),
         ("triage", "agent_archived_error"),
     ]
-    pause = "triage is paused by the service after a failed run (agent_archived_error: its agent is archived)"
+    pause = "triage: paused by the service after a failed run (agent_archived_error: its agent is archived)"
     assert pause in render_terminal(report)

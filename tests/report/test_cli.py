@@ -83,7 +83,8 @@ def test_terminal_report_from_stdin(
     )
     assert lines[3].endswith("7 -> 5 (5 moved, 2 lost)")
     assert lines[4].startswith("~ docs      no schedule change (changes description)")
-    assert lines[5].endswith("0 -> 336  busy day")
+    assert "0 -> 336  " in lines[5]
+    assert lines[5][lines[2].index("WARNINGS") :] == "busy day"  # in its column
     assert "  ! poller: 48 runs on Sat 2025-03-01 (UTC), more than the limit of 24 a day\n" in out
     assert (
         "~ update triage\n    before at 09:00, every day (Asia/Shanghai)   [0 9 * * *]   agent agt_triage\n"
@@ -192,3 +193,11 @@ def test_a_failed_preview_fails_the_report(capsys: pytest.CaptureFixture[str]) -
             "pulumi-qoder schedule-report: the preview failed: pulumi-python:dynamic/qoder:Deployment resource 'triage'"
         )
         assert "error: error:" not in captured.out + captured.err
+
+
+def test_the_commands_default_limit_is_the_reports() -> None:
+    # The command module keeps its own copy so that --help does not import the report.
+    import pulumi_qoder_cli
+    from pulumi_qoder.report import DEFAULT_MAX_RUNS_PER_DAY
+
+    assert pulumi_qoder_cli.DEFAULT_MAX_RUNS_PER_DAY == DEFAULT_MAX_RUNS_PER_DAY

@@ -302,7 +302,7 @@ def test_deployments_paused_by_the_service_are_listed() -> None:
     )
     markdown = markdown_of(digest(entry))
     assert (
-        "- :warning: nightly is paused by the service after a failed run (agent\\_archived\\_error: "
+        "- :warning: **nightly**: paused by the service after a failed run (agent\\_archived\\_error: "
         "its agent is archived); it starts no scheduled runs until the cause is fixed and it is resumed"
     ) in markdown
     assert "1 warning" in render_terminal(analyze(parse_preview(digest(entry)), NOW))

@@ -174,7 +174,7 @@ def _collision_text(collision: Collision, report: ScheduleReport) -> str:
 
 def _pause_text(pause: ServicePause) -> str:
     return (
-        f"{pause.name} is paused by the service after a failed run ({pause.error_type}: {pause.cause}); "
+        f"paused by the service after a failed run ({pause.error_type}: {pause.cause}); "
         "it starts no scheduled runs until the cause is fixed and it is resumed"
     )
 
@@ -191,7 +191,7 @@ def _warning_labels(review: DeploymentReview, report: ScheduleReport) -> list[st
 def _all_warnings(report: ScheduleReport) -> Iterable[tuple[str | None, str]]:
     """Every warning as (deployment or None, sentence), in report order."""
     for pause in report.service_paused:
-        yield None, _pause_text(pause)
+        yield pause.name, _pause_text(pause)
     for review in report.reviews:
         for warning in review.warnings:
             yield review.name, warning.message
@@ -227,10 +227,9 @@ def _terminal_summary(report: ScheduleReport) -> list[str]:
         for r in report.reviews
     ]
     header = ("DEPLOYMENT", "CHANGE", f"RUNS/{RUN_WINDOW.days}D", "WARNINGS")
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(3)]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(4)]
     return [
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)).rstrip()
-        + ("  " + row[3] if row[3] else "")
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in (header, *rows)
     ]
 
