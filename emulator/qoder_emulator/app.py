@@ -13,9 +13,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .errors import ApiError, envelope, invalid
+from .flavor_layer import FlavorLayer
 from .middleware import EmulatorMiddleware
 from .openapi import build_openapi
 from .routes import api_router, control_router
+from .routes import cma as cma_routes
 from .service import Emulator
 from .settings import Settings
 
@@ -87,6 +89,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.emulator = emulator
     router = api_router()
+    if emulator.flavor.vault_update:  # CMA only (flavor.py)
+        router.include_router(cma_routes.router)
     for prefix in emulator.flavor.api_prefixes:
         app.include_router(router, prefix=prefix)
     app.include_router(control_router)
@@ -94,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(FlavorLayer, flavor=emulator.flavor)  # inside EmulatorMiddleware: logged, faulted
     app.add_middleware(EmulatorMiddleware, emulator=emulator)
 
     def openapi() -> dict[str, Any]:

@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not enforce unique names among non-archived deployments",
     )
+    serve.add_argument(
+        "--flavor",
+        choices=("qoder", "cma"),
+        default="qoder",
+        help="the service to answer as: qoder, or cma (Claude Managed Agents, under /v1)",
+    )
     status = commands.add_parser("status", help="exit 0 when an emulator answers at URL")
     status.add_argument("--url", default="http://127.0.0.1:8080", help="root or base URL of the emulator")
     return parser
@@ -80,6 +86,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         unique_names=not args.allow_duplicate_names,
         faults=faults,
         replay_header=not args.no_replay_header,
+        flavor=args.flavor,
     )
 
 
@@ -112,7 +119,12 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
             raise SystemExit("qoder-emulator: the server did not start")
         await asyncio.sleep(0.02)
     bound = server.servers[0].sockets[0].getsockname()[1]
-    print(f"Qoder emulator listening on http://{host}:{bound}/api/v1/cloud", flush=True)
+    if settings.flavor == "cma":
+        print(
+            f"Claude Managed Agents emulator listening on http://{host}:{bound} (API under /v1)", flush=True
+        )
+    else:
+        print(f"Qoder emulator listening on http://{host}:{bound}/api/v1/cloud", flush=True)
     await task
 
 

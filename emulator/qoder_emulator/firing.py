@@ -101,7 +101,8 @@ class Firing:
             stats["consecutive_failures"] += len(runs)
         else:
             stats["consecutive_failures"] = 0
-        if doc.get("schedule") is not None:
+        manual_counts = self.emulator.flavor.manual_run_sets_last_run_at or trigger["type"] != "manual"
+        if doc.get("schedule") is not None and manual_counts:
             # The Qoder example shows manual runs moving last_run_at too (section 7.3).
             doc["schedule"]["last_run_at"] = fmt_seconds(at)
         if failure and trigger["type"] == "schedule" and failure[0] in AUTO_PAUSE_ERRORS:

@@ -27,7 +27,7 @@ from .backends.vaults import Vaults
 from .clocks import Clock, ManualClock, RealClock
 from .faults import Faults
 from .firing import Firing
-from .flavor import QODER, Flavor
+from .flavor import Flavor, flavor_named
 from .ids import new_id
 from .settings import Settings
 from .storage import Storage
@@ -46,7 +46,7 @@ __all__ = [
 class Emulator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.flavor: Flavor = QODER
+        self.flavor: Flavor = flavor_named(settings.flavor)
         self.storage = Storage(settings.db_path)
         self.clock: Clock = (
             ManualClock(settings.start) if settings.clock == "manual" else RealClock(settings.start)

@@ -27,6 +27,8 @@ class Settings:
     # Real clock only: how often the background scheduler looks for due deployments.
     tick_seconds: float = 1.0
     request_log_size: int = 1000
+    # The service answered as: "qoder" or "cma" (Claude Managed Agents), see flavor.py.
+    flavor: str = "qoder"
 
     def __post_init__(self) -> None:
         if not self.tokens:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import httpx
 
+from .flavor import CMA_BETA, flavor_named
 from .ids import fmt_seconds, parse_time
 from .server import BackgroundServer
 from .settings import Settings
@@ -20,9 +21,11 @@ __all__ = ["EmulatorHandle", "running_emulator"]
 class EmulatorHandle:
     """A running emulator: URLs, tokens, and the ``/_emulator`` control API as methods."""
 
-    def __init__(self, root_url: str, tokens: tuple[str, ...]) -> None:
+    def __init__(self, root_url: str, tokens: tuple[str, ...], flavor: str = "qoder") -> None:
         self.root_url = root_url
-        self.base_url = f"{root_url}/api/v1/cloud"
+        self.flavor = flavor_named(flavor)
+        # What an SDK's base_url is: qca-sdk's ends in /api/v1/cloud, anthropic's is the root.
+        self.base_url = root_url + self.flavor.sdk_base_path
         self.tokens = tokens
         self._control = httpx.Client(base_url=f"{root_url}/_emulator", timeout=30)
 
@@ -66,9 +69,10 @@ class EmulatorHandle:
 
     def api(self, token: str | None = None) -> httpx.Client:
         """A client on ``base_url`` authenticated as ``token`` (default: the first account). Close it."""
-        return httpx.Client(
-            base_url=self.base_url, timeout=30, headers={"Authorization": f"Bearer {token or self.tokens[0]}"}
-        )
+        headers = {"Authorization": f"Bearer {token or self.tokens[0]}"}
+        if self.flavor.name == "cma":
+            headers |= {"anthropic-version": "2023-06-01", "anthropic-beta": CMA_BETA}
+        return httpx.Client(base_url=self.root_url + self.flavor.api_prefixes[0], timeout=30, headers=headers)
 
 
 @contextmanager
@@ -82,6 +86,7 @@ def running_emulator(
     faults: Mapping[str, Any] | None = None,
     tick_seconds: float = 0.2,
     replay_header: bool = True,
+    flavor: str = "qoder",
 ) -> Iterator[EmulatorHandle]:
     """Start the emulator on 127.0.0.1 with an ephemeral port in a background thread; stop it on exit.
 
@@ -96,10 +101,11 @@ def running_emulator(
         faults=dict(faults or {}),
         tick_seconds=tick_seconds,
         replay_header=replay_header,
+        flavor=flavor,
     )
     server = BackgroundServer(settings)
     server.start()
-    handle = EmulatorHandle(f"http://127.0.0.1:{server.port}", settings.tokens)
+    handle = EmulatorHandle(f"http://127.0.0.1:{server.port}", settings.tokens, flavor)
     try:
         yield handle
     finally:

@@ -135,11 +135,9 @@ class Deployments:
                 raise conflict(f"Deployment {deployment_id} is already archived.")
             doc = copy.deepcopy(previous)
             # The rename frees the name for a new deployment (section 7.1).
-            doc.update(
-                name=f"{doc['name']}_archived_{int(now.timestamp())}",
-                archived_at=fmt_seconds(now),
-                updated_at=fmt_seconds(now),
-            )
+            if self.emulator.flavor.archive_renames:
+                doc["name"] = f"{doc['name']}_archived_{int(now.timestamp())}"
+            doc.update(archived_at=fmt_seconds(now), updated_at=fmt_seconds(now))
             self.save(account, doc, previous)
         return render_deployment(doc, now)
 
@@ -181,7 +179,7 @@ class Deployments:
         now = self.emulator.now()
         with self.emulator.storage.transaction():
             doc = self.items.mutable(account, deployment_id)
-            if doc["status"] != "active":
+            if doc["status"] != "active" and not self.emulator.flavor.manual_run_while_paused:
                 raise conflict(f"Deployment {deployment_id} is paused; unpause it before running it.")
             runs = self.emulator.firing.fire(account, doc, {"type": "manual"}, now)
         return render_run(runs[0])

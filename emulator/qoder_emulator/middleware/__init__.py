@@ -18,6 +18,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..flavor_layer import REQUEST_ID_SCOPE_KEY
 from ..ids import new_request_id
 from ..prefixes import CONTROL_PREFIX, UNLOGGED_PATHS
 from ..service import CURRENT_REQUEST, Account, Emulator, RequestContext
@@ -38,6 +39,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
 def account_of(emulator: Emulator, scope: Scope) -> Account | None:
     auth = _header(scope, b"authorization") or ""
     match = re.fullmatch(r"(?i)bearer\s+(\S+)\s*", auth)
+    if match is None and emulator.flavor.api_key_header is not None:  # CMA's x-api-key
+        key = _header(scope, emulator.flavor.api_key_header.encode())
+        return emulator.accounts.get(key.strip()) if key else None
     return emulator.accounts.get(match.group(1)) if match else None
 
 
@@ -64,6 +68,7 @@ class EmulatorMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = new_request_id()
+        scope[REQUEST_ID_SCOPE_KEY] = request_id  # the flavor layer puts it in error bodies
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -110,7 +115,12 @@ class EmulatorMiddleware:
         method, path = scope["method"], scope["path"]
         plan = emulator.faults.plan(method, path)
         entry["fault"] = plan.fault
-        keyed = account is not None and key is not None and method in idempotency.WRITE_METHODS
+        keyed = (
+            account is not None
+            and key is not None
+            and method in idempotency.WRITE_METHODS
+            and emulator.flavor.honours_idempotency_key
+        )
         if not keyed and plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         if plan.rate_limit_retry_after is not None:
