@@ -30,8 +30,6 @@ from pulumi import automation as auto
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_VERSION = "v3.274.1"  # what scripts/get-engine.sh builds when no CLI is installed
 ENGINE_FLOOR = "v3.139.0"  # the oldest installed CLI it accepts instead (see the script)
-
-
 PASSPHRASE = "engine-tests"  # passphrase secrets provider for throwaway stacks
 COMMAND_TIMEOUT = 300
 
