@@ -36,8 +36,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 engine:
-	@bash scripts/get-engine.sh >/dev/null
-	@bash scripts/get-language-yaml.sh >/dev/null
+	@bin=$$(bash scripts/get-engine.sh) && bash scripts/get-language-yaml.sh "$$bin" >/dev/null
 
 # A wheel and an sdist in dist/ (the sdist builds the wheel, so it is complete); full log in dist/build.log.
 dist: venv
