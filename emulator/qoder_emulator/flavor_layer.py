@@ -58,10 +58,11 @@ def kind_of(path: str) -> str | None:
 def check_headers(flavor: Flavor, scope: Scope) -> None:
     for name, token in flavor.required_headers.items():
         value = _header(scope, name)
+        if token and (value is None or token not in [v.strip() for v in value.split(",")]):
+            got = "none" if value is None else repr(value)
+            raise invalid(None, f"{name}: this endpoint requires the beta header {token!r} (got {got}).")
         if value is None or not value.strip():
             raise invalid(None, f"{name}: header is required")
-        if token and token not in [v.strip() for v in value.split(",")]:
-            raise invalid(None, f"{name}: this endpoint requires the beta {token!r} (got {value!r}).")
 
 
 _SCOPED_RUNS = re.compile(r"^/deployments/[^/]+/runs(/[^/]+)?/?$")
@@ -179,6 +180,9 @@ def _credential(doc: Json) -> Json:
         auth = doc.get("auth")
         if isinstance(auth, dict):
             auth.pop("protocol", None)
+            if auth.get("type") == "environment_variable" and auth.get("injection_location") is None:
+                # Required in CMA's response; its default is not documented (docs/cma.md, open).
+                auth["injection_location"] = {"body": False, "header": True}
     return doc
 
 
