@@ -165,10 +165,8 @@ def _check_source(f: Failures, path: str, value: Any, block: str) -> None:
         f, path, value, expected=f"an object with a type ({', '.join(kinds)})"
     ):
         return
-    if is_unknown(value) or not v.one_of(f, f"{path}.type", value.get("type"), kinds):
-        return
-    kind = value["type"]
-    if is_unknown(kind):
+    kind = value.get("type")
+    if not v.one_of(f, f"{path}.type", kind, kinds) or is_unknown(kind):
         return
     v.fields(f, path, value, ("type", *SOURCE_FIELDS[kind]), what=f"a {kind} source")
     for key in SOURCE_FIELDS[kind]:
@@ -176,11 +174,7 @@ def _check_source(f: Failures, path: str, value: Any, block: str) -> None:
 
 
 def _check_block(f: Failures, path: str, block: Any, allowed: tuple[str, ...]) -> None:
-    if (
-        is_unknown(block)
-        or not v.is_mapping(f, path, block, expected="a content block object")
-        or is_unknown(block)
-    ):
+    if is_unknown(block) or not v.is_mapping(f, path, block, expected="a content block object"):
         return
     kind = block.get("type")
     if not v.one_of(f, f"{path}.type", kind, allowed) or is_unknown(kind):
@@ -229,7 +223,7 @@ def _check_rubric(f: Failures, path: str, rubric: Any) -> None:
 
 
 def _check_event(f: Failures, path: str, event: Any) -> Any:
-    if is_unknown(event) or not v.is_mapping(f, path, event, expected="an event object") or is_unknown(event):
+    if is_unknown(event) or not v.is_mapping(f, path, event, expected="an event object"):
         return event
     kind = event.get("type")
     if not v.one_of(f, f"{path}.type", kind, EVENT_TYPES) or is_unknown(kind):
