@@ -16,7 +16,7 @@ from .errors import ApiError, envelope, invalid
 from .flavor_layer import FlavorLayer
 from .middleware import EmulatorMiddleware
 from .openapi import build_openapi
-from .routes import api_router, control_router
+from .routes import API_ROUTERS, control_router
 from .routes import cma as cma_routes
 from .service import Emulator
 from .settings import Settings
@@ -88,11 +88,10 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.emulator = emulator
-    router = api_router()
-    if emulator.flavor.vault_update:  # CMA only (flavor.py)
-        router.include_router(cma_routes.router)
-    for prefix in emulator.flavor.api_prefixes:
-        app.include_router(router, prefix=prefix)
+    routers = [*API_ROUTERS, cma_routes.router] if emulator.flavor.vault_update else list(API_ROUTERS)
+    for prefix in emulator.flavor.api_prefixes:  # each family directly: no umbrella router (routes/)
+        for router in routers:
+            app.include_router(router, prefix=prefix)
     app.include_router(control_router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

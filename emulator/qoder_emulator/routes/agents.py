@@ -7,12 +7,13 @@ from fastapi.responses import JSONResponse
 
 from .. import wire
 from ._common import (
+    LIST_PARAMETERS,
     READ_ERRORS,
     WRITE_ERRORS,
     Auth,
-    Created,
     IncludeArchived,
     Pages,
+    created_range,
     emulator_of,
     include_archived,
     json_body,
@@ -34,13 +35,15 @@ async def create_agent(request: Request, account: Auth) -> JSONResponse:
     return reply(emulator_of(request).agents.create(account, await json_body(request)), 201)
 
 
-@router.get("/agents", response_model=wire.Page[wire.Agent], responses=READ_ERRORS)
+@router.get(
+    "/agents", response_model=wire.Page[wire.Agent], responses=READ_ERRORS, openapi_extra=LIST_PARAMETERS
+)
 async def list_agents(
-    request: Request, account: Auth, pages: Pages, created: Created, archived: IncludeArchived = None
+    request: Request, account: Auth, pages: Pages, archived: IncludeArchived = None
 ) -> JSONResponse:
     return reply(
         emulator_of(request).agents.list(
-            account, pages, include_archived=include_archived(archived), created=created
+            account, pages, include_archived=include_archived(archived), created=created_range(request)
         )
     )
 

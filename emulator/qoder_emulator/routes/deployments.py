@@ -7,12 +7,13 @@ from fastapi.responses import JSONResponse
 
 from .. import wire
 from ._common import (
+    LIST_PARAMETERS,
     READ_ERRORS,
     WRITE_ERRORS,
     Auth,
-    Created,
     IncludeArchived,
     Pages,
+    created_range,
     emulator_of,
     include_archived,
     json_body,
@@ -33,12 +34,16 @@ async def create_deployment(request: Request, account: Auth) -> JSONResponse:
     return reply(emulator_of(request).deployments.create(account, await json_body(request)))  # 200 (#1)
 
 
-@router.get("/deployments", response_model=wire.Page[wire.Deployment], responses=READ_ERRORS)
+@router.get(
+    "/deployments",
+    response_model=wire.Page[wire.Deployment],
+    responses=READ_ERRORS,
+    openapi_extra=LIST_PARAMETERS,
+)
 async def list_deployments(
     request: Request,
     account: Auth,
     pages: Pages,
-    created: Created,
     status: Annotated[str | None, Query(description="active or paused")] = None,
     archived: IncludeArchived = None,
     agent_id: str | None = None,
@@ -50,7 +55,7 @@ async def list_deployments(
             status=status,
             include_archived=include_archived(archived),
             agent_id=agent_id,
-            created=created,
+            created=created_range(request),
         )
     )
 

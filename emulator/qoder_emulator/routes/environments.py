@@ -5,12 +5,13 @@ from fastapi.responses import JSONResponse
 
 from .. import wire
 from ._common import (
+    LIST_PARAMETERS,
     READ_ERRORS,
     WRITE_ERRORS,
     Auth,
-    Created,
     IncludeArchived,
     Pages,
+    created_range,
     emulator_of,
     include_archived,
     json_body,
@@ -32,13 +33,18 @@ async def create_environment(request: Request, account: Auth) -> JSONResponse:
     return reply(emulator_of(request).environments.create(account, await json_body(request)), 201)
 
 
-@router.get("/environments", response_model=wire.Page[wire.Environment], responses=READ_ERRORS)
+@router.get(
+    "/environments",
+    response_model=wire.Page[wire.Environment],
+    responses=READ_ERRORS,
+    openapi_extra=LIST_PARAMETERS,
+)
 async def list_environments(
-    request: Request, account: Auth, pages: Pages, created: Created, archived: IncludeArchived = None
+    request: Request, account: Auth, pages: Pages, archived: IncludeArchived = None
 ) -> JSONResponse:
     return reply(
         emulator_of(request).environments.list(
-            account, pages, include_archived=include_archived(archived), created=created
+            account, pages, include_archived=include_archived(archived), created=created_range(request)
         )
     )
 

@@ -6,7 +6,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from .. import wire
-from ._common import READ_ERRORS, Auth, Created, Pages, bool_query, emulator_of, reply, time_query
+from ._common import (
+    LIST_PARAMETERS,
+    READ_ERRORS,
+    Auth,
+    Pages,
+    bool_query,
+    created_range,
+    emulator_of,
+    reply,
+    time_query,
+)
 
 router = APIRouter(tags=["runs"])
 
@@ -33,21 +43,25 @@ def _filters(
 
 
 @router.get(
-    "/deployments/{deployment_id}/runs", response_model=wire.Page[wire.DeploymentRun], responses=READ_ERRORS
+    "/deployments/{deployment_id}/runs",
+    response_model=wire.Page[wire.DeploymentRun],
+    responses=READ_ERRORS,
+    openapi_extra=LIST_PARAMETERS,
 )
 async def list_deployment_runs(
     request: Request,
     deployment_id: str,
     account: Auth,
     pages: Pages,
-    created: Created,
     status: Status = None,
     trigger_type: TriggerType = None,
     has_error: str | None = None,
     triggered_after: str | None = None,
     triggered_before: str | None = None,
 ) -> JSONResponse:
-    filters = _filters(status, trigger_type, has_error, triggered_after, triggered_before, created)
+    filters = _filters(
+        status, trigger_type, has_error, triggered_after, triggered_before, created_range(request)
+    )
     return reply(
         emulator_of(request).runs.list(account, pages, deployment_id=deployment_id, scoped=True, **filters)
     )
@@ -62,12 +76,16 @@ async def get_deployment_run(
     return reply(emulator_of(request).runs.get(account, run_id, deployment_id))
 
 
-@router.get("/deployment_runs", response_model=wire.Page[wire.DeploymentRun], responses=READ_ERRORS)
+@router.get(
+    "/deployment_runs",
+    response_model=wire.Page[wire.DeploymentRun],
+    responses=READ_ERRORS,
+    openapi_extra=LIST_PARAMETERS,
+)
 async def list_all_runs(
     request: Request,
     account: Auth,
     pages: Pages,
-    created: Created,
     deployment_id: str | None = None,
     status: Status = None,
     trigger_type: TriggerType = None,
@@ -75,7 +93,9 @@ async def list_all_runs(
     triggered_after: str | None = None,
     triggered_before: str | None = None,
 ) -> JSONResponse:
-    filters = _filters(status, trigger_type, has_error, triggered_after, triggered_before, created)
+    filters = _filters(
+        status, trigger_type, has_error, triggered_after, triggered_before, created_range(request)
+    )
     return reply(
         emulator_of(request).runs.list(account, pages, deployment_id=deployment_id, scoped=False, **filters)
     )

@@ -5,13 +5,14 @@ from fastapi.responses import JSONResponse
 
 from .. import wire
 from ._common import (
+    LIST_PARAMETERS,
     READ_ERRORS,
     WRITE_ERRORS,
     Auth,
-    Created,
     IncludeArchived,
     Name,
     Pages,
+    created_range,
     emulator_of,
     include_archived,
     json_body,
@@ -33,18 +34,23 @@ async def create_vault(request: Request, account: Auth) -> JSONResponse:
     return reply(emulator_of(request).vaults.create(account, await json_body(request)), 201)
 
 
-@router.get("/vaults", response_model=wire.Page[wire.Vault], responses=READ_ERRORS)
+@router.get(
+    "/vaults", response_model=wire.Page[wire.Vault], responses=READ_ERRORS, openapi_extra=LIST_PARAMETERS
+)
 async def list_vaults(
     request: Request,
     account: Auth,
     pages: Pages,
-    created: Created,
     archived: IncludeArchived = None,
     name: Name = None,
 ) -> JSONResponse:
     return reply(
         emulator_of(request).vaults.list(
-            account, pages, include_archived=include_archived(archived), name=name, created=created
+            account,
+            pages,
+            include_archived=include_archived(archived),
+            name=name,
+            created=created_range(request),
         )
     )
 
