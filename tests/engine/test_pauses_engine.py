@@ -134,6 +134,7 @@ def test_error_pause_is_recorded_warned_and_resumed_once_the_agent_is_live(
         found = [w for w in warnings(preview) if "pause-daily" in w]
         assert found and "agent_archived_error" in found[0], preview.stdout + preview.stderr
         assert dep_id in found[0] and "resume" in found[0], found
+        assert "after 1 consecutive failed run" in found[0], found
         assert [c for c in calls(emulator) if not c.startswith("GET")] == []
 
         # up: a new agent, the deployment re-pointed to it, then resumed.

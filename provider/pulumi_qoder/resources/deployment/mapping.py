@@ -216,6 +216,14 @@ def deployment_to_inputs(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> di
     return out
 
 
+def _consecutive_failures(dep: Mapping[str, Any]) -> int | None:
+    """Failed runs in a row (``metadata.cas_config.stats``, a Qoder extension); None if not reported."""
+    cas = (dep.get("metadata") or {}).get("cas_config")
+    stats = cas.get("stats") if isinstance(cas, Mapping) else None
+    count = stats.get("consecutive_failures") if isinstance(stats, Mapping) else None
+    return int(count) if isinstance(count, int | float) else None
+
+
 def deployment_to_outputs(dep: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Full outputs: the inputs as the server has them, plus everything server-managed."""
     dep = normalize_numbers(dep)
@@ -225,6 +233,7 @@ def deployment_to_outputs(dep: Mapping[str, Any], inputs: Mapping[str, Any]) -> 
     outs.update(
         status=dep.get("status"),
         paused_reason=dep.get("paused_reason"),
+        consecutive_failures=_consecutive_failures(dep),
         agent_version=agent.get("version") if isinstance(agent, Mapping) else None,
         # The service lists what would run if unpaused; while paused, nothing will run.
         upcoming_runs_at=[] if dep.get("status") == "paused" else list(sched.get("upcoming_runs_at") or []),

@@ -92,6 +92,9 @@ def pause_notice(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> 
     if reason is None:
         return None
     head = f'deployment "{olds.get("name")}" ({id_}) is paused by the service: {_reason_in_words(reason)}'
+    failures = olds.get("consecutive_failures")
+    if isinstance(failures, int | float) and failures > 0:
+        head += f" after {int(failures)} consecutive failed run{'s' if failures > 1 else ''}"
     if (news.get("desired_status") or "active") == "paused":
         return f"{head}; it stays paused (desired_status is paused)"
     if olds.get("desired_status") == "paused":

@@ -53,6 +53,7 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
     schedule_summary: pulumi.Output[str]
     status: pulumi.Output[str]
     paused_reason: pulumi.Output[dict[str, Any] | None]
+    consecutive_failures: pulumi.Output[int | None]
     agent_version: pulumi.Output[int]
     upcoming_runs_at: pulumi.Output[list[str]]
     last_run_at: pulumi.Output[str | None]
