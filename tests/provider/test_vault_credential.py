@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_qoder.resources.vault_credential.lifecycle import VaultCredentialLifecycle
 from pulumi_qoder.resources.vault_credential.resource import VaultCredentialProvider
 
 from .conftest import Target
@@ -146,3 +147,34 @@ def test_check_names_the_property_and_the_rule(credentials: VaultCredentialProvi
     assert reasons({"vault_id": "vault_1", "auth": {"type": "basic"}})["auth.type"].startswith(
         'auth.type: "basic"'
     )
+
+
+def test_adopting_a_credential_previews_the_change_and_sends_the_programs_secret(
+    emulator_target: Target, vault_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QODER_BASE_URL", emulator_target.base_url)
+    monkeypatch.setenv("QODER_PAT", emulator_target.token)
+    with emulator_target.api() as api:
+        existing = api.post(f"/vaults/{vault_id}/credentials", json={"auth": STATIC}).json()["id"]
+    warnings: list[str] = []
+    core = VaultCredentialLifecycle(VaultCredentialProvider().client, warn=warnings.append)
+    props = {"vault_id": vault_id, "auth": {**STATIC, "token": "adopted-token-6f"}, "metadata": {"o": "p"}}
+    writes(emulator_target)
+    checked = core.check({}, {**props, "adopt_id": existing})
+    assert checked.failures == [] and writes(emulator_target) == []  # one GET, no write
+    assert warnings == [
+        f"adopt_id {existing}: `up` takes over this vault credential and changes auth, metadata to match the program"
+    ]
+    created = core.create(checked.inputs)
+    assert created.id == existing
+    [(_, path, body)] = writes(emulator_target)
+    assert path == f"/vaults/{vault_id}/credentials/{existing}"
+    assert body == {"auth": {"type": "static_bearer", "token": "[REDACTED]"}, "metadata": {"o": "p"}}
+    assert core.read(existing, created.outs).inputs == checked.inputs
+
+    # A different server URL cannot be adopted in place: the preview fails, naming the field.
+    moved = core.check(
+        {}, {**props, "auth": {**STATIC, "mcp_server_url": "https://other.example.com"}, "adopt_id": existing}
+    )
+    assert [f.property for f in moved.failures] == ["adopt_id"]
+    assert "auth.mcp_server_url" in moved.failures[0].reason

@@ -171,8 +171,11 @@ class Lifecycle:
     def preview_adoption(self, adopt_id: str, inputs: Mapping[str, Any]) -> list[CheckFailure]:
         """Preview of a create with ``adopt_id``: one read of the object, and a warning naming
         the fields ``up`` will change (preview alone would show a plain "+ create")."""
+        collection = self.collection_of(inputs)
+        if collection is None:  # where it lives is not known yet (an unknown parent id)
+            return []
         try:
-            obj = get_or_none(self.connect(), self.collection, adopt_id)
+            obj = get_or_none(self.connect(), collection, adopt_id)
         except QoderError as exc:
             self.warn(f"adopt_id {adopt_id}: could not read it to preview the adoption: {exc}")
             return []
@@ -193,6 +196,10 @@ class Lifecycle:
                 f"adopt_id {adopt_id}: `up` takes over this {self.kind}; it already matches the program"
             )
         return []
+
+    def collection_of(self, inputs: Mapping[str, Any]) -> str | None:
+        """The collection holding the object ``inputs`` describe (nested kinds override)."""
+        return self.collection
 
     def adoption_changes(self, obj: JSON, inputs: Mapping[str, Any]) -> list[str]:
         """The fields adopting ``obj`` changes (the update ``converge`` will send); raises

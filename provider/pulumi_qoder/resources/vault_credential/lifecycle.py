@@ -10,7 +10,7 @@ from ...core import objects
 from ...core.fields import ADOPT_KEY
 from ...core.idempotency import create_once
 from ...core.lifecycle import CreateResponse, Lifecycle, ReadResponse, UpdateResponse
-from ...core.values import JSON, unwrap_secrets
+from ...core.values import JSON, is_unknown, unwrap_secrets
 from ...wire.errors import QoderError
 from .check import INPUT_KEYS, REPLACE_ON_CHANGES, check_inputs
 from .mapping import (
@@ -55,20 +55,30 @@ class VaultCredentialLifecycle(Lifecycle):
         path = credentials_path(inputs["vault_id"])
         if inputs.get(ADOPT_KEY):
             obj = objects.adopt(client, path, inputs[ADOPT_KEY])
-            found = credential_to_inputs(obj, inputs)
-            differs = _changed_in_place_only(found, inputs)
-            if differs:
-                raise QoderError(
-                    f"adopt_id: vault credential {obj['id']} differs in {', '.join(differs)}, which "
-                    "cannot be updated in place; make the program match it, or drop adopt_id"
-                )
-            # Secrets cannot be read back: send the program's, so the service holds what the
-            # state records (with every other updatable difference).
-            patch = self.update_patch({**found, "auth": {"type": found["auth"].get("type")}}, inputs)
-            obj = client.update_object(path, obj["id"], patch)
+            obj = client.update_object(path, obj["id"], self._adoption_patch(obj, inputs))
         else:
             obj = create_once(client, path, self.create_body(inputs), key_scope=path)
         return CreateResponse(obj["id"], self.to_outputs(obj, self.to_inputs(obj, inputs)))
+
+    def collection_of(self, inputs: Mapping[str, Any]) -> str | None:
+        vault_id = inputs.get("vault_id")
+        return credentials_path(vault_id) if isinstance(vault_id, str) and not is_unknown(vault_id) else None
+
+    def adoption_changes(self, obj: JSON, inputs: Mapping[str, Any]) -> list[str]:
+        return sorted(self._adoption_patch(obj, inputs))
+
+    def _adoption_patch(self, obj: JSON, inputs: Mapping[str, Any]) -> JSON:
+        """The update adopting ``obj`` sends. Secrets cannot be read back, so the program's are
+        always sent (the service then holds what the state records), with every other updatable
+        difference; a difference the update endpoint cannot apply is an error."""
+        found = credential_to_inputs(obj, inputs)
+        differs = _changed_in_place_only(found, inputs)
+        if differs:
+            raise QoderError(
+                f"adopt_id: vault credential {obj['id']} differs in {', '.join(differs)}, which "
+                "cannot be updated in place; make the program match it, or drop adopt_id"
+            )
+        return self.update_patch({**found, "auth": {"type": found["auth"].get("type")}}, inputs)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadResponse:
         prior = unwrap_secrets(props)
