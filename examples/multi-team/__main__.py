@@ -2,7 +2,8 @@
 
 One agent and one environment serve every row; a vault with an MCP token is shared by the rows
 that say `vault: true`. Rows without `cron` are manual-only; `status: paused` declares a pause
-that the next `up` keeps (an automatic pause by the service is reported, not undone).
+that the next `up` keeps (a pause by the service is warned about, and undone only once its
+cause is gone: docs/provider.md, Pauses).
 """
 
 from typing import Any
