@@ -168,7 +168,12 @@ def test_deployment_stack_lifecycle(
         project.up()
         measured["up (undo drift, 2)"] = calls(emulator)
         assert f"POST /deployments/{manual_id}/unpause" in measured["up (undo drift, 2)"]
-        assert live(api, prefix)[f"{prefix}-nightly"]["metadata"].keys() == {"team", "cas_config"}
+        # The user's key, the execution settings, and the provider's marker of the declared resource.
+        assert live(api, prefix)[f"{prefix}-nightly"]["metadata"].keys() == {
+            "team",
+            "cas_config",
+            "pulumi_qoder_resource",
+        }
         assert live(api, prefix)[f"{prefix}-manual"]["status"] == "active"
 
         # -- import an existing deployment --------------------------------------------------------
