@@ -354,6 +354,10 @@ _CLIENTS_LOCK = threading.Lock()
 
 def client_for(credentials: Credentials) -> QoderClient:
     """The process-wide client for these credentials (created once, reused by every thread)."""
+    if credentials.flavor == "cma":  # Claude Managed Agents: same interface on the anthropic SDK
+        from .cma import cma_client_for
+
+        return cma_client_for(credentials)  # type: ignore[return-value]
     key = (credentials.base_url, credentials.token_fingerprint, credentials.workspace_id)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigurationError
+from .flavor import CMA_DEFAULT_BASE_URL, CMA_ENV_TOKENS, CONFIG_FLAVOR, Flavor, resolve_flavor
 
 __all__ = ["CONFIG_KEYS", "DEFAULT_BASE_URL", "Credentials", "resolve_credentials"]
 
@@ -25,7 +26,7 @@ DEFAULT_BASE_URL = "https://api.qoder.com/api/v1/cloud"
 CONFIG_TOKEN = "qoder:token"
 CONFIG_BASE_URL = "qoder:baseUrl"
 CONFIG_WORKSPACE_ID = "qoder:workspaceId"
-CONFIG_KEYS = (CONFIG_TOKEN, CONFIG_BASE_URL, CONFIG_WORKSPACE_ID)
+CONFIG_KEYS = (CONFIG_TOKEN, CONFIG_BASE_URL, CONFIG_WORKSPACE_ID, CONFIG_FLAVOR)
 ENV_TOKENS = ("QODER_PAT", "QODER_PERSONAL_ACCESS_TOKEN")
 ENV_BASE_URL = "QODER_BASE_URL"
 ENV_WORKSPACE_ID = "QODER_WORKSPACE_ID"
@@ -41,6 +42,7 @@ class Credentials:
     workspace_id: str | None = None
     token_source: str = "QODER_PAT"
     base_url_source: str = "QODER_BASE_URL"
+    flavor: Flavor = "qoder"  # which service and SDK (wire/flavor.py)
 
     @property
     def token_fingerprint(self) -> str:
@@ -72,11 +74,18 @@ def resolve_credentials(config: Mapping[str, Any] | None = None) -> Credentials:
     Raises :class:`ConfigurationError` naming both places when no token is found.
     """
     config = config or {}
-    token, token_source = _first(config, CONFIG_TOKEN, ENV_TOKENS)
+    flavor, _ = resolve_flavor(config)
+    cma = flavor == "cma"
+    token, token_source = _first(config, CONFIG_TOKEN, CMA_ENV_TOKENS if cma else ENV_TOKENS)
     base_url, base_url_source = _first(config, CONFIG_BASE_URL, (ENV_BASE_URL,))
     if not base_url:
-        base_url, base_url_source = DEFAULT_BASE_URL, "the default"
+        base_url, base_url_source = (CMA_DEFAULT_BASE_URL if cma else DEFAULT_BASE_URL), "the default"
     workspace_id, _ = _first(config, CONFIG_WORKSPACE_ID, (ENV_WORKSPACE_ID,))
+    if not token and cma:
+        raise ConfigurationError(
+            "no Claude Managed Agents API key: set it with `pulumi config set --secret qoder:token "
+            "<key>` or the ANTHROPIC_API_KEY environment variable"
+        )
     if not token:
         raise ConfigurationError(
             "no Qoder token: set it with `pulumi config set --secret qoder:token <PAT>` "
@@ -92,4 +101,5 @@ def resolve_credentials(config: Mapping[str, Any] | None = None) -> Credentials:
         workspace_id=workspace_id.strip() or None if workspace_id else None,
         token_source=token_source,
         base_url_source=base_url_source,
+        flavor=flavor,
     )
