@@ -295,6 +295,26 @@ def test_a_failed_preview_says_so_first_and_never_that_nothing_changes() -> None
     assert render_terminal(report).splitlines()[2] == "The preview failed:"
 
 
+def test_a_multi_line_preview_error_stays_inside_the_quote() -> None:
+    document = (
+        '{"steps": [], "diagnostics": [{"severity": "error", "message": '
+        '"error: Program failed:\\nTraceback (most recent call last):\\n  File \\"x.py\\"\\nNameError: boom\\n"},'
+        '{"severity": "error", "message": "error: second"}]}'
+    )
+    markdown = render_markdown(analyze(parse_preview(document), NOW))
+    top = html_tree(markdown)
+    assert [e.tag for e in top] == ["h3", "p", "blockquote"]
+    assert "NameError: boom" in top[2].text and "second" in top[2].text
+    terminal = render_terminal(analyze(parse_preview(document), NOW)).splitlines()
+    assert terminal[2:7] == [
+        "The preview failed:",
+        "  Program failed:",
+        "  Traceback (most recent call last):",
+        '    File "x.py"',
+        "  NameError: boom",
+    ]
+
+
 def test_deployments_paused_by_the_service_are_listed() -> None:
     entry = step("same", "nightly", inputs("nightly"), inputs("nightly"))
     entry["oldState"]["outputs"].update(

@@ -290,7 +290,9 @@ def render_terminal(report: ScheduleReport, *, color: bool = False) -> str:
     ]
     if report.preview_failed:
         lines.append(_paint("The preview failed:", "31", color))
-        lines.extend(_paint(f"  {e}", "31", color) for e in report.preview_errors)
+        lines.extend(
+            _paint(f"  {line}", "31", color) for e in report.preview_errors for line in e.splitlines()
+        )
         if report.reviews:
             lines.append("Only the changes the engine planned before it stopped are reviewed below.")
         lines.append("")
@@ -387,8 +389,9 @@ def render_markdown(report: ScheduleReport) -> str:
     lines = [MARKDOWN_MARKER, "### Qoder schedule review", ""]
     if report.preview_failed:
         lines += [":x: **The preview failed**, so this review is incomplete:", ""]
-        lines += [f"> {_md(e)}" for e in report.preview_errors]
-        lines.append("")
+        for error in report.preview_errors:  # a program's traceback spans lines: quote every one
+            lines += [f"> {_md(line)}".rstrip() for line in error.splitlines()] + [">"]
+        lines[-1] = ""
     if not report.reviews:
         if not report.preview_failed:
             lines += ["No Qoder deployment is created, changed or archived in this preview.", ""]
