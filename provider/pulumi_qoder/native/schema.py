@@ -90,9 +90,9 @@ class _Types:
         for f in dataclasses.fields(cls):
             spec = self.spec(hints[f.name])
             if not f.init and isinstance(f.default, str):
-                # A discriminator (``type``): written by the typed args, spelled out in YAML.
-                spec = {"type": "string", "const": f.default}
-                required.append(f.name)
+                # A discriminator (``type``): a constant the typed SDKs fill in themselves; YAML
+                # programs spell it out (check names it when missing).
+                spec = {"type": "string", "const": f.default, "default": f.default}
             elif f.default is _MISSING and f.default_factory is _MISSING:
                 required.append(f.name)
             props[f.name] = spec
