@@ -164,7 +164,9 @@ def test_error_pause_while_the_cause_remains_warns_and_leaves_it_paused(
 
         assert api.post(f"/environments/{env}/archive").status_code == 200
         emulator.advance(3600)
-        project.refresh()  # (stack outputs change only with `up`: read the resource's state)
+        refreshed = project.refresh()  # (stack outputs change only with `up`: read the state)
+        said = [w for w in warnings(refreshed) if "stuck-daily" in w]
+        assert said and said[0].endswith(f"it stays paused while its environment {env} is archived"), said
         outputs = project.resources("qoder:Deployment")[0]["outputs"]
         assert outputs["status"] == "paused" and outputs["upcoming_runs_at"] == []
         assert outputs["paused_reason"]["error"]["type"] == "environment_archived_error"

@@ -42,10 +42,14 @@ def test_refresh_records_a_resumable_pause_as_a_change_and_update_resumes(
     warnings: list[str] = []
     core = lifecycle(warnings)
 
-    # While the agent is archived, refresh keeps the intent: no change planned, a warning.
+    # While the agent is archived, refresh keeps the intent (no change planned) and says why.
     read = core.read(dep_id, outs)
     assert read.inputs is not None and read.inputs["desired_status"] == "active"
     assert read.outs["status"] == "paused" and read.outs["upcoming_runs_at"] == []
+    [refreshed] = warnings
+    assert refreshed.startswith(f'deployment "{outs["name"]}" ({dep_id}) is paused by the service: ')
+    assert refreshed.endswith(f"it stays paused while its agent {outs['agent']} is archived"), refreshed
+    warnings.clear()
     news = emulator_provider.check(
         {}, {**deployment_props(target), "name": outs["name"], "agent": outs["agent"]}
     ).inputs
@@ -61,8 +65,10 @@ def test_refresh_records_a_resumable_pause_as_a_change_and_update_resumes(
         ]
         api.post(f"/deployments/{dep_id}", json={"agent": live_agent})
     target.emulator.clear_requests()  # type: ignore[union-attr]
+    warnings.clear()
     read = core.read(dep_id, read.outs)
     assert read.inputs is not None and read.inputs["desired_status"] == "paused"
+    assert warnings and warnings[0].endswith('live again: `up` resumes it ("paused" => "active")'), warnings
     assert sorted(api_calls(target.emulator)) == sorted(  # type: ignore[arg-type]
         [
             f"GET /deployments/{dep_id}",

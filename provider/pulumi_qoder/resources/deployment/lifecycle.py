@@ -15,7 +15,7 @@ from ...core.values import JSON
 from ...wire.errors import QoderAPIError, QoderError
 from .check import INPUT_KEYS, check_inputs
 from .mapping import create_body, deployment_to_inputs, deployment_to_outputs, update_patch
-from .pauses import blocker, error_reason, pause_notice, still_paused
+from .pauses import blocker, error_reason, pause_notice, refresh_notice, still_paused
 
 if TYPE_CHECKING:
     from ...wire.client import QoderClient
@@ -74,9 +74,15 @@ class DeploymentLifecycle(Lifecycle):
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadResponse:
         found = super().read(id_, props)
         inputs = found.inputs
-        if not found.id or inputs is None or inputs.get("desired_status") != "active":
+        reason = error_reason(found.outs)
+        if not found.id or inputs is None or reason is None:
             return found
-        if error_reason(found.outs) and blocker(self.connect(), inputs) is None:
+        if inputs.get("desired_status") != "active":
+            self.warn(refresh_notice(id_, found.outs, reason, None))
+            return found
+        cause = blocker(self.connect(), inputs)
+        self.warn(refresh_notice(id_, found.outs, reason, cause))
+        if cause is None:
             # The cause of the service's pause is gone: record the pause as the state, so that
             # preview shows resuming it (desired_status "paused" => "active") as a change to review.
             return ReadResponse(

@@ -23,7 +23,7 @@ from ...core.objects import get_or_none
 if TYPE_CHECKING:
     from ...wire.client import QoderClient
 
-__all__ = ["blocker", "error_reason", "pause_notice", "still_paused"]
+__all__ = ["blocker", "error_reason", "pause_notice", "refresh_notice", "still_paused"]
 
 # The auto-pause reasons whose cause the provider can see (fact sheet section 9), in words.
 CAUSES = {
@@ -77,6 +77,24 @@ def blocker(client: QoderClient, dep: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _head(id_: str, dep: Mapping[str, Any], reason: str) -> str:
+    head = f'deployment "{dep.get("name")}" ({id_}) is paused by the service: {_reason_in_words(reason)}'
+    failures = dep.get("consecutive_failures")
+    if isinstance(failures, int | float) and failures > 0:
+        head += f" after {int(failures)} consecutive failed run{'s' if failures > 1 else ''}"
+    return head
+
+
+def refresh_notice(id_: str, outs: Mapping[str, Any], reason: str, cause: str | None) -> str:
+    """What ``refresh`` says of an error pause it records: whether ``up`` will resume it."""
+    head = _head(id_, outs, reason)
+    if outs.get("desired_status") == "paused" and cause is None:
+        return f"{head}; desired_status is paused, so it stays paused"
+    if cause is None:
+        return f'{head}; its agent, environment and vaults are live again: `up` resumes it ("paused" => "active")'
+    return f"{head}; it stays paused while {cause}"
+
+
 def still_paused(dep: Mapping[str, Any], reason: str, cause: str) -> str:
     """The warning when ``up`` leaves an error pause in place."""
     return (
@@ -91,10 +109,7 @@ def pause_notice(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> 
     reason = error_reason(olds)
     if reason is None:
         return None
-    head = f'deployment "{olds.get("name")}" ({id_}) is paused by the service: {_reason_in_words(reason)}'
-    failures = olds.get("consecutive_failures")
-    if isinstance(failures, int | float) and failures > 0:
-        head += f" after {int(failures)} consecutive failed run{'s' if failures > 1 else ''}"
+    head = _head(id_, olds, reason)
     if (news.get("desired_status") or "active") == "paused":
         return f"{head}; it stays paused (desired_status is paused)"
     if olds.get("desired_status") == "paused":
