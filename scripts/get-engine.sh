@@ -63,7 +63,9 @@ at_least_min() {
 
 # 1. An installed pulumi at or above the floor wins (no build at all). It is linked into a
 #    directory of its own, next to the shims, so the cached build is never overwritten.
-if existing=$(command -v pulumi 2>/dev/null) && [ "$(dirname "$existing")" != "$BIN" ]; then
+# The real file: PATH may hold one of our own link directories (e.g. the demo's env.sh).
+if existing=$(command -v pulumi 2>/dev/null) && existing=$(readlink -f "$existing") \
+   && [ "$(dirname "$existing")" != "$BIN" ]; then
   found=$(version_of "$existing")
   if at_least_min "$found" && [ -f "$(dirname "$existing")/pulumi_language_python_host.py" ]; then
     # One of our own engine directories (another cache, or a PATH set up by the demo): as is.

@@ -202,3 +202,18 @@ def test_an_engine_directory_of_ours_on_path_is_used_as_is(tmp_path: Path) -> No
     # Its language host starts from there (the shim finds the host beside itself).
     assert (ours / "pulumi-language-python").exists()
     assert not (tmp_path / "cache").exists()
+
+
+def test_its_own_link_directory_first_on_path_still_leads_to_the_installed_cli(tmp_path: Path) -> None:
+    exe = _fake_pulumi(tmp_path / "tools", "v3.290.2")
+    # Official installs carry their own language host: then only links are made.
+    _exe(tmp_path / "tools", "pulumi-language-python", "#!/bin/sh\n")
+    first = _run(tmp_path, [tmp_path / "tools", *SYSTEM])
+    links = Path(first.stdout.strip())
+    again = _run(tmp_path, [links, tmp_path / "tools", *SYSTEM])  # as after `source .state/env.sh`
+    assert again.returncode == 0, again.stderr
+    assert Path(again.stdout.strip()) == links
+    assert (links / "pulumi").resolve() == exe.resolve()  # a link to the CLI, not to itself
+    assert (links / "pulumi-language-python").resolve() == (
+        tmp_path / "tools" / "pulumi-language-python"
+    ).resolve()
