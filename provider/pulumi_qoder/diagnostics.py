@@ -19,7 +19,12 @@ __all__ = ["warn"]
 
 def _engine_address() -> str | None:
     argv = sys.argv
-    if len(argv) > 1 and Path(argv[0]).parts[-2:] == ("dynamic", "__main__.py"):
+    entry = Path(argv[0])
+    # The dynamic provider host, or the native plugin (its script, or ``-m pulumi_qoder.native``).
+    if len(argv) > 1 and (
+        entry.parts[-2:] in (("dynamic", "__main__.py"), ("native", "__main__.py"))
+        or entry.name == "pulumi-resource-qoder"
+    ):
         return argv[1]
     return None
 

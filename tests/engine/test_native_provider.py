@@ -187,3 +187,39 @@ def test_two_explicit_providers_for_two_accounts_in_one_program(
         with emulator.api(token) as api:
             assert api.get(f"/deployments/{teams[team]['deployment']}").json()["archived_at"] is not None
             assert api.get(f"/vaults/{teams[team]['vault']}").status_code == 404  # vaults are deleted
+
+
+# -- create identity and warnings -----------------------------------------------------------------
+
+TWINS = """
+import pulumi
+
+cfg = pulumi.Config()
+a = pulumi.CustomResource("qoder:index:Environment", "twin-a", {"name": "twin"})
+b = pulumi.CustomResource("qoder:index:Environment", "twin-b", {"name": "twin"})
+adopted = cfg.get("adopt")
+if adopted:
+    pulumi.CustomResource("qoder:index:Agent", "adopted", {"name": "by-hand", "model": "ultimate", "adopt_id": adopted})
+pulumi.export("ids", [a.id, b.id])
+"""
+
+
+def test_identical_resources_get_their_own_objects_and_adoption_is_previewed_as_a_warning(
+    make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
+) -> None:
+    project = make_project(TWINS, env={"QODER_PAT": ACCOUNT_A, "QODER_BASE_URL": emulator.base_url})
+    project.up()
+    first, second = project.outputs()["ids"]
+    assert first != second  # the create key includes the declared resource (URN), not only the body
+
+    with emulator.api(ACCOUNT_A) as api:
+        agent = api.post("/agents", json={"name": "by-hand", "model": "ultimate"}).json()["id"]
+    project.set_config("adopt", agent)
+    preview = project.preview()
+    assert f"warning: adopt_id {agent}: `up` takes over this agent; it already matches the program" in (
+        preview.stdout + preview.stderr
+    )
+    project.up()
+    (adopted,) = [r for r in project.resources("qoder:index:Agent")]
+    assert adopted["id"] == agent
+    project.destroy()

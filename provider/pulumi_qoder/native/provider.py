@@ -38,8 +38,10 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
+from ..core.idempotency import resource_key
 from ..core.lifecycle import Lifecycle
-from ..core.values import UNKNOWN
+from ..core.values import RESOURCE_KEY, UNKNOWN
+from ..diagnostics import warn
 from ..resources.deployment.resource import _has_repository
 from ..wire.config import Credentials, resolve_credentials
 from .diff import detailed_diff
@@ -99,7 +101,7 @@ class QoderProvider(Provider):
         return client_for(self.credentials())
 
     def _core(self, kind: Kind) -> Lifecycle:
-        return kind.lifecycle(self.client)
+        return kind.lifecycle(self.client, warn=warn)
 
     # -- resources ------------------------------------------------------------------------------
 
@@ -153,8 +155,13 @@ class QoderProvider(Provider):
         if request.preview:
             outs = {**props, **{k: UNKNOWN for k in kind.output_keys}}
             return CreateResponse("", to_engine(outs, secrets))
-        result = await asyncio.to_thread(self._core(kind).create, props)
-        return CreateResponse(result.id, to_engine(result.outs, secrets))
+        # The declared resource identifies the create (two resources with the same inputs get two
+        # objects, a re-run gets its own back). The URN is at hand on every call: not stored.
+        stack, project = request.urn.split("::")[0].rsplit(":", 1)[-1], request.urn.split("::")[1]
+        identity = resource_key(project, stack, request.type, request.name)
+        result = await asyncio.to_thread(self._core(kind).create, {**props, RESOURCE_KEY: identity})
+        outs = {k: v for k, v in result.outs.items() if k != RESOURCE_KEY}
+        return CreateResponse(result.id, to_engine(outs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         kind = kind_for(request.type)
