@@ -10,25 +10,27 @@ from typing import Any
 
 import pulumi
 
+from pulumi_qoder import StaticBearerAuthArgs, VaultCredential
 from pulumi_qoder.agent import Agent
 from pulumi_qoder.deployment import Deployment
 from pulumi_qoder.environment import Environment
-from pulumi_qoder.vault import McpCredentialArgs, Vault
+from pulumi_qoder.vault import Vault
 
 config = pulumi.Config()
 rows: list[dict[str, Any]] = config.require_object("deployments")
 
 agent = Agent("team-assistant", name="team-assistant", model="ultimate", system="You help engineering teams.")
 environment = Environment("team-sandbox", name="team-sandbox")
-vault = Vault(
-    "team-mcp",
-    display_name="team-mcp",
-    credentials=[
-        McpCredentialArgs(
-            mcp_server_url=config.get("mcpServerUrl") or "https://mcp.example.com/mcp",
-            access_token=config.require_secret("mcpToken"),
-        )
-    ],
+vault = Vault("team-mcp", display_name="team-mcp")
+# The token is its own object: rotating it is one in-place update; the vault and its id stay.
+token = VaultCredential(
+    "team-mcp-token",
+    vault_id=vault.id,
+    display_name="team MCP server",
+    auth=StaticBearerAuthArgs(
+        token=config.require_secret("mcpToken"),
+        mcp_server_url=config.get("mcpServerUrl") or "https://mcp.example.com/mcp",
+    ),
 )
 
 deployments = []
@@ -66,3 +68,4 @@ pulumi.export(
     ],
 )
 pulumi.export("vault_id", vault.id)
+pulumi.export("credential_id", token.id)

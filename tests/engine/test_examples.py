@@ -110,6 +110,15 @@ def test_multi_team(tmp_path: Path, engine_env: dict[str, str], emulator: Emulat
     assert len({d["agent"]["id"] for d in server.values()}) == 1
     assert "mcp-secret-multi-team" not in json.dumps(project.export())
 
+    # Rotating the MCP token: one credential update; the vault and the deployments stay.
+    project.set_config("mcpToken", "mcp-secret-rotated", secret=True)
+    preview = project.preview("--diff").stdout
+    assert "1 to update" in preview and "replace" not in preview.split("Resources:")[-1], preview
+    project.up()
+    assert project.outputs()["vault_id"] == vault_id
+    assert project.outputs()["credential_id"] == outputs["credential_id"]
+    assert "mcp-secret-rotated" not in json.dumps(project.export())
+
     # One table edit: a row removed archives only that deployment.
     config_file = project.directory / "Pulumi.dev.yaml"
     text = config_file.read_text()
