@@ -101,3 +101,29 @@ def test_existing_stacks_provider_unpickles_and_pickles_to_the_same_bytes(
     ]
     # And today's code writes the very same string: no `~ __provider` update after upgrading.
     assert serialize_provider(provider_class()) == stored
+
+
+def test_workspace_and_sources_come_from_config_or_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("QODER_PAT", "QODER_PERSONAL_ACCESS_TOKEN", "QODER_BASE_URL", "QODER_WORKSPACE_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QODER_PAT", "env-token")
+    plain = resolve_credentials({})
+    assert (plain.workspace_id, plain.token_source, plain.base_url_source) == (
+        None,
+        "QODER_PAT",
+        "the default",
+    )
+    monkeypatch.setenv("QODER_WORKSPACE_ID", "ws_env")
+    monkeypatch.setenv("QODER_BASE_URL", "http://127.0.0.1:9/api/v1/cloud/")
+    from_env = resolve_credentials({})
+    assert from_env.workspace_id == "ws_env" and from_env.base_url_source == "QODER_BASE_URL"
+    assert from_env.base_url == "http://127.0.0.1:9/api/v1/cloud"
+    configured = resolve_credentials(
+        {"qoder:token": {"secret": True, "value": "cfg"}, "qoder:workspaceId": "ws_cfg"}
+    )
+    assert configured.workspace_id == "ws_cfg" and configured.token_source == "stack config qoder:token"
+    # The provider keeps the workspace from the engine's config, and never pickles it.
+    provider = DeploymentProvider()
+    provider.configure(ConfigureRequest(Config({"qoder:workspaceId": "ws_cfg", "other:key": "x"}, "proj")))
+    assert provider.credentials().workspace_id == "ws_cfg"
+    assert b"ws_cfg" not in base64.b64decode(serialize_provider(provider))
