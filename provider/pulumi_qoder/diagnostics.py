@@ -1,7 +1,7 @@
 """Warnings from the provider to the person running ``preview`` or ``up``.
 
-The engine starts a dynamic provider as ``python -m pulumi.dynamic <engine address>`` (every
-resource plugin gets the engine's gRPC address as its first argument), but the SDK's provider
+The engine starts a dynamic provider as ``python -m pulumi.dynamic [flags] <engine address>``
+(every resource plugin gets the engine's gRPC address as its last argument), but the SDK's provider
 server never connects to it, so ``pulumi.log`` in the provider can only print to stderr, which
 the engine shows as plain text. This module sends the engine's own ``Log`` call instead: a real
 ``warning:`` line in the output, counted in the summary. Outside an engine it prints to stderr.
@@ -25,7 +25,8 @@ def _engine_address() -> str | None:
         entry.parts[-2:] in (("dynamic", "__main__.py"), ("native", "__main__.py"))
         or entry.name == "pulumi-resource-qoder"
     ):
-        return argv[1]
+        # Last: logging and tracing flags (--logtostderr, -v=9, --tracing URL) come before it.
+        return argv[-1]
     return None
 
 
