@@ -10,6 +10,7 @@ importable under the path recorded there (see ``resources/<kind>/resource.py``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,12 +28,21 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from .core.flavor_rules import use_flavor
 from .core.idempotency import resource_key
 from .core.lifecycle import Lifecycle
-from .core.values import RESOURCE_KEY, UNKNOWN
+from .core.values import RESOURCE_KEY, UNKNOWN, is_unknown, unwrap_secrets
 from .diagnostics import warn
-from .wire.config import CONFIG_KEYS, Credentials, resolve_credentials
-from .wire.errors import QoderError
+from .wire.config import CONFIG_KEYS, Credentials
+from .wire.errors import ConfigurationError, QoderError
+from .wire.profiles import (
+    CONFIG_PROFILES,
+    PROFILE_KEY,
+    credentials_for,
+    flavor_for,
+    profile_problem,
+    same_account,
+)
 
 if TYPE_CHECKING:
     from .wire.client import QoderClient
@@ -103,7 +113,7 @@ class DynamicProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         # Keep only our keys; the engine hands dynamic providers the whole stack config.
-        values = {key: req.config.get(key) for key in CONFIG_KEYS}
+        values = {key: req.config.get(key) for key in (*CONFIG_KEYS, CONFIG_PROFILES)}
         self._config = {k: v for k, v in values.items() if v is not None}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -112,39 +122,97 @@ class DynamicProvider(ResourceProvider):
     def __setstate__(self, state: dict[str, Any]) -> None:
         pass
 
-    def credentials(self) -> Credentials:
-        return resolve_credentials(getattr(self, "_config", None))
+    def credentials(self, profile: str | None = None) -> Credentials:
+        """Profile ``profile``'s credentials in the current config (None: the stack's own)."""
+        return credentials_for(getattr(self, "_config", None), profile)
 
-    def client(self) -> QoderClient:
+    def client(self, profile: str | None = None) -> QoderClient:
         # Imported here: a process that only declares resources never loads httpx.
         from .wire.client import client_for
 
-        return client_for(self.credentials())
+        return client_for(self.credentials(profile))
 
-    def core(self) -> Lifecycle:
-        return self.lifecycle(self.client, warn=warn)
+    def core(self, profile: Any = None) -> Lifecycle:
+        """The lifecycle on profile ``profile``'s account (None: the stack's own credentials).
+        A profile that is unknown yet or not configured gets a lifecycle whose first API call
+        fails saying so (check reports the bad name itself; an unknown one makes no call)."""
+        config = getattr(self, "_config", None)
+        problem = (
+            f"{PROFILE_KEY}: not known until apply"
+            if is_unknown(profile)
+            else None
+            if profile is None
+            else profile_problem(config, profile)
+        )
+        if problem is None:
+            use_flavor(flavor_for(config, profile))  # per-service check rules
+            return self.lifecycle(functools.partial(self.client, profile), warn=warn)
+
+        def unusable() -> QoderClient:
+            raise ConfigurationError(problem)
+
+        use_flavor(flavor_for(config, None))
+        return self.lifecycle(unusable, warn=warn)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = self.core().check(plain(_olds), plain(news))
-        return CheckResult(result.inputs, [for_engine(f.reason) for f in result.failures])
+        profile, news = _split_profile(news)
+        result = self.core(profile).check(plain(_split_profile(_olds)[1]), plain(news))
+        failures = [for_engine(f.reason) for f in result.failures]
+        if profile is not None and not is_unknown(profile):
+            problem = profile_problem(getattr(self, "_config", None), profile)
+            failures += [for_engine(problem)] if problem else []
+        return CheckResult(_with_profile(result.inputs, profile), failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = self.core().diff(id_, plain(olds), plain(news))
+        old_profile, olds = _split_profile(olds)
+        new_profile, news = _split_profile(news)
+        result = self.core(new_profile).diff(id_, plain(olds), plain(news))
+        if old_profile != new_profile and (
+            is_unknown(new_profile)
+            or not same_account(getattr(self, "_config", None), old_profile, new_profile)
+        ):
+            # Another account cannot take the object over: make it there, archive it here.
+            return DiffResult(
+                changes=True, replaces=[PROFILE_KEY], delete_before_replace=result.delete_before_replace
+            )
         return DiffResult(changes=result.changes, delete_before_replace=result.delete_before_replace)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        result = self.core().create(plain(props))
-        return CreateResult(result.id, result.outs)
+        profile, props = _split_profile(props)
+        result = self.core(profile).create(plain(props))
+        return CreateResult(result.id, _with_profile(result.outs, profile))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        result = self.core().read(id_, plain(props))
-        return ReadResult(result.id, result.outs, result.inputs)
+        profile, props = _split_profile(props)
+        result = self.core(profile).read(id_, plain(props))
+        if not result.id:
+            return ReadResult(result.id, result.outs, result.inputs)
+        inputs = None if result.inputs is None else _with_profile(result.inputs, profile)
+        return ReadResult(result.id, _with_profile(result.outs, profile), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self.core().update(id_, plain(olds), plain(news)).outs)
+        profile, news = _split_profile(news)
+        outs = self.core(profile).update(id_, plain(_split_profile(olds)[1]), plain(news)).outs
+        return UpdateResult(_with_profile(outs, profile))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.core().delete(id_, plain(props))
+        profile, props = _split_profile(props)
+        self.core(profile).delete(id_, plain(props))
+
+
+def _split_profile(props: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The ``profile`` input (a name, ``UNKNOWN`` or None) and the props without it: it picks
+    the credentials, and the core lifecycle knows nothing of it."""
+    rest = dict(props)
+    profile = unwrap_secrets(plain(rest.pop(PROFILE_KEY, None)))
+    return (None if profile == "" else profile), rest
+
+
+def _with_profile(values: dict[str, Any], profile: Any) -> dict[str, Any]:
+    """``values`` (inputs or outputs) with the profile's name, so refresh and destroy find it."""
+    if profile is not None:
+        values[PROFILE_KEY] = profile
+    return values
 
 
 # -- constructor helpers ------------------------------------------------------------------------
@@ -184,6 +252,7 @@ def collect_props(
 ) -> dict[str, Any]:
     """Constructor inputs (typed args and/or keyword arguments) as the props dict handed to
     ``pulumi.dynamic.Resource``, with every output seeded so none is missing from the object."""
+    input_keys = (*input_keys, PROFILE_KEY)  # every kind's, read by the front end (wire/profiles.py)
     unknown = set(kwargs) - set(input_keys)
     if unknown:
         raise TypeError(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from .failures import Failures
+from .flavor_rules import id_prefix
 from .values import is_unknown
 
 __all__ = [
@@ -71,6 +72,7 @@ def string(
 
 def id_with_prefix(f: Failures, path: str, value: Any, prefix: str, *, max_len: int = 128) -> bool:
     """An API id such as ``env_...``: a string with the documented prefix."""
+    prefix = id_prefix(prefix)  # Qoder's prefix as the current service spells it (flavor_rules)
     if not string(f, path, value, min_len=1, max_len=max_len):
         return False
     if is_unknown(value):

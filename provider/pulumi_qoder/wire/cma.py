@@ -212,6 +212,8 @@ class CmaClient:
         by its create token (made by an earlier attempt or an earlier run) instead of created."""
         metadata = {**(body.get("metadata") or {}), CREATE_TOKEN_KEY: idempotency_key}
         body = {**body, "metadata": metadata}
+        if collection == "vaults" and not body.get("credentials"):
+            body.pop("credentials", None)  # no inline credentials on CMA (check rejects non-empty)
         resource, parent = self._resource(collection)
         create = resource.create
         kwargs = {**self._split(create, body), **parent}

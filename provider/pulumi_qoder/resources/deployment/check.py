@@ -13,6 +13,7 @@ from typing import Any
 from ...core import fields
 from ...core import validators as v
 from ...core.failures import CheckFailure, Failures
+from ...core.flavor_rules import check_cma_budget, current_flavor
 from ...core.values import UNKNOWN, contains_unknown, is_unknown, plain_news
 
 __all__ = [
@@ -372,6 +373,8 @@ def _check_environment_variables(f: Failures, value: Any) -> None:
 
 
 def _check_budget(f: Failures, value: Any) -> Any:
+    if current_flavor() == "cma":  # CMA's money shape (core/flavor_rules.py)
+        return check_cma_budget(f, value)
     if not v.is_mapping(f, "budget", value, expected='an object {"max_credit_cost": "12.50"}'):
         return value
     if is_unknown(value):

@@ -68,7 +68,8 @@ def create_body(inputs: Mapping[str, Any]) -> JSON:
 
 
 def _wire_budget(budget: Mapping[str, Any]) -> JSON:
-    return {"type": "limit", "max_credit_cost": budget["max_credit_cost"]}
+    # Qoder's max_credit_cost or CMA's max_list_cost money, whichever check let through.
+    return {"type": "limit", **{k: budget[k] for k in ("max_credit_cost", "max_list_cost") if k in budget}}
 
 
 def update_patch(old: Mapping[str, Any], new: Mapping[str, Any]) -> JSON:
@@ -210,6 +211,11 @@ def deployment_to_inputs(dep: Mapping[str, Any], prior: Mapping[str, Any]) -> di
     budget = dep.get("budget")
     if isinstance(budget, Mapping) and budget.get("max_credit_cost") is not None:
         out["budget"] = {"max_credit_cost": str(budget["max_credit_cost"])}
+    elif isinstance(budget, Mapping) and isinstance(budget.get("max_list_cost"), Mapping):  # CMA
+        money = budget["max_list_cost"]
+        out["budget"] = {
+            "max_list_cost": {"currency": money.get("currency"), "amount": str(money.get("amount"))}
+        }
     out["desired_status"] = _desired_status(dep, prior.get("desired_status") or "active")
     fields.keep_adopt_id(out, prior)
     out["schedule_summary"] = schedule_summary(out.get("schedule"))
