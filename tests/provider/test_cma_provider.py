@@ -138,6 +138,7 @@ def test_deployment_lifecycle_on_cma(emu: EmulatorHandle, refs: dict[str, str]) 
     }
     new_inputs = provider.check(inputs, changed).inputs
     updated = provider.update(dep_id, outs, new_inputs)
+    assert updated.outs is not None
     assert updated.outs["schedule"]["expression"] == "0 10 * * 1-5" and updated.outs["status"] == "paused"
     provider.delete(dep_id, updated.outs)
     with emu.api() as api:
