@@ -68,7 +68,7 @@ def test_refresh_records_a_resumable_pause_as_a_change_and_update_resumes(
     warnings.clear()
     read = core.read(dep_id, read.outs)
     assert read.inputs is not None and read.inputs["desired_status"] == "paused"
-    assert warnings and warnings[0].endswith('live again: `up` resumes it ("paused" => "active")'), warnings
+    assert warnings and 'live again: `up` resumes it ("paused" => "active")' in warnings[0], warnings
     assert sorted(api_calls(target.emulator)) == sorted(  # type: ignore[arg-type]
         [
             f"GET /deployments/{dep_id}",

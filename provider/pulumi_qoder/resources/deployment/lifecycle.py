@@ -77,12 +77,9 @@ class DeploymentLifecycle(Lifecycle):
         reason = error_reason(found.outs)
         if not found.id or inputs is None or reason is None:
             return found
-        if inputs.get("desired_status") != "active":
-            self.warn(refresh_notice(id_, found.outs, reason, None))
-            return found
         cause = blocker(self.connect(), inputs)
         self.warn(refresh_notice(id_, found.outs, reason, cause))
-        if cause is None:
+        if cause is None and inputs.get("desired_status") == "active":
             # The cause of the service's pause is gone: record the pause as the state, so that
             # preview shows resuming it (desired_status "paused" => "active") as a change to review.
             return ReadResponse(

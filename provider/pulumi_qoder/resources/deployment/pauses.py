@@ -88,10 +88,11 @@ def _head(id_: str, dep: Mapping[str, Any], reason: str) -> str:
 def refresh_notice(id_: str, outs: Mapping[str, Any], reason: str, cause: str | None) -> str:
     """What ``refresh`` says of an error pause it records: whether ``up`` will resume it."""
     head = _head(id_, outs, reason)
-    if outs.get("desired_status") == "paused" and cause is None:
-        return f"{head}; desired_status is paused, so it stays paused"
     if cause is None:
-        return f'{head}; its agent, environment and vaults are live again: `up` resumes it ("paused" => "active")'
+        return (
+            f"{head}; its agent, environment and vaults are live again: `up` resumes it "
+            '("paused" => "active") unless the program says desired_status "paused"'
+        )
     return f"{head}; it stays paused while {cause}"
 
 
@@ -113,7 +114,9 @@ def pause_notice(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> 
     if (news.get("desired_status") or "active") == "paused":
         return f"{head}; it stays paused (desired_status is paused)"
     if olds.get("desired_status") == "paused":
-        return f"{head}; its agent, environment and vaults are live again: this update resumes it"
+        return (
+            f"{head}; at the last refresh its agent, environment and vaults were live: this update resumes it"
+        )
     fixes = [k for k in FIXED_BY.get(reason, REFERENCES) if k in news and news.get(k) != olds.get(k)]
     if fixes:
         return f"{head}; this update changes its {' and '.join(fixes)}: `up` resumes it if they are live"
