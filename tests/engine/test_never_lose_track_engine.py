@@ -153,6 +153,17 @@ def test_refresh_and_destroy_never_lose_track_and_errors_are_one_line(
         f"the token comes from QODER_PAT: check that it is valid for {emulator.base_url}",
     )
 
+    # No token anywhere: a configuration error, one line saying how to set it.
+    missing = refresh(project, {"QODER_PAT": ""})
+    assert_one_line(
+        missing,
+        "Deployment (daily)",
+        "no Qoder token: set it with `pulumi config set --secret qoder:token <PAT>` or the QODER_PAT "
+        "environment variable",
+        None,
+    )
+    assert managed(project) == before
+
     # Archived and deleted by hand: refresh drops exactly those, with the right credentials.
     with emulator.api() as api:
         assert api.post(f"/deployments/{dep_id}/archive").status_code == 200
