@@ -181,3 +181,17 @@ def test_deployment_created_once_under_commit_then_drop(emu: EmulatorHandle, ref
     # A re-run after a crash (same resource, same inputs) adopts it instead of creating a twin.
     again = provider.create(checked.inputs)
     assert again.id == result.id
+
+
+def test_text_content_is_sent_as_blocks_and_reads_back_without_drift(refs: dict[str, str]) -> None:
+    provider = DeploymentProvider()
+    news = deployment(refs, key="text", name="text-content")
+    news["initial_events"] = [{"type": "user.message", "content": "Generate today's status report"}]
+    dep_id, inputs, outs = created(provider, news)
+    assert inputs["initial_events"][0]["content"] == [
+        {"type": "text", "text": "Generate today's status report"}
+    ]
+    read = provider.read(dep_id, outs)
+    assert read.inputs is not None and read.inputs["initial_events"] == inputs["initial_events"]
+    # The program's text input checks to the same canonical inputs: no diff on the next preview.
+    assert provider.check(inputs, news).inputs["initial_events"] == inputs["initial_events"]

@@ -18,6 +18,7 @@ from .failures import CheckFailure, Failures
 from .values import is_unknown
 
 __all__ = [
+    "canonical_inputs",
     "check_cma_budget",
     "current_flavor",
     "flavor_failures",
@@ -86,6 +87,23 @@ def flavor_failures(kind: str, news: Mapping[str, Any]) -> list[CheckFailure]:
         if kind == "agent":
             _cma_model(f, news.get("model"))
     return f.items
+
+
+def canonical_inputs(kind: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Inputs as the current service stores them, so reads show no drift. CMA takes message
+    content as blocks only: a text ``content`` becomes ``[{"type": "text", "text": ...}]``."""
+    if _FLAVOR.get() != "cma" or kind != "deployment":
+        return inputs
+    events = inputs.get("initial_events")
+    if not isinstance(events, list):
+        return inputs
+    blocks = [
+        {**e, "content": [{"type": "text", "text": e["content"]}]}
+        if isinstance(e, Mapping) and isinstance(e.get("content"), str) and not is_unknown(e["content"])
+        else e
+        for e in events
+    ]
+    return {**inputs, "initial_events": blocks}
 
 
 def _cma_metadata(f: Failures, metadata: Any) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..wire.errors import QoderAPIError, QoderError
 from .failures import CheckFailure
 from .fields import ADOPT_KEY
-from .flavor_rules import flavor_failures
+from .flavor_rules import canonical_inputs, flavor_failures
 from .idempotency import create_once, find_marked
 from .objects import adopt, archive, get_fresh, get_or_none
 from .values import JSON, PROVIDER_KEY, RESOURCE_KEY, is_unknown, plain_news, unwrap_secrets
@@ -164,6 +164,7 @@ class Lifecycle:
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResponse:
         inputs, failures = self.check_inputs(news)
         failures = [*failures, *flavor_failures(self.kind, news)]  # rules that differ per service
+        inputs = canonical_inputs(self.kind, inputs)
         _keep_resource_key(inputs, news)
         adopt_id = inputs.get(ADOPT_KEY)
         if not failures and isinstance(adopt_id, str) and not is_unknown(adopt_id) and not _stored(olds):
