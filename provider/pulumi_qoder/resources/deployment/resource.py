@@ -48,7 +48,7 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
     metadata: pulumi.Output[dict[str, str] | None]
     cas_config: pulumi.Output[dict[str, Any] | None]
     environment_variables: pulumi.Output[str | None]
-    budget: pulumi.Output[dict[str, str] | None]
+    budget: pulumi.Output[dict[str, Any] | None]  # Qoder: {max_credit_cost}; CMA: {max_list_cost: {...}}
     desired_status: pulumi.Output[str]
     schedule_summary: pulumi.Output[str]
     status: pulumi.Output[str]
