@@ -54,7 +54,9 @@ class Emulator:
         self.faults = Faults()
         self.faults.configure(dict(settings.faults))
         self.accounts = {
-            token: Account(i, hashlib.sha256(token.encode()).hexdigest()[:24])
+            token: Account(
+                i, hashlib.sha256(settings.same_account_as.get(token, token).encode()).hexdigest()[:24]
+            )
             for i, token in enumerate(settings.tokens)
         }
         self.request_log: deque[dict[str, Any]] = deque(maxlen=settings.request_log_size)

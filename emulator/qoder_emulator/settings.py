@@ -29,6 +29,9 @@ class Settings:
     request_log_size: int = 1000
     # The service answered as: "qoder" or "cma" (Claude Managed Agents), see flavor.py.
     flavor: str = "qoder"
+    # A rotated token: token -> the token whose account it opens (that one may be gone from
+    # ``tokens``, so it no longer authenticates). Restart on the same db_path to rotate.
+    same_account_as: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.tokens:

@@ -87,6 +87,7 @@ def running_emulator(
     tick_seconds: float = 0.2,
     replay_header: bool = True,
     flavor: str = "qoder",
+    same_account_as: Mapping[str, str] | None = None,
 ) -> Iterator[EmulatorHandle]:
     """Start the emulator on 127.0.0.1 with an ephemeral port in a background thread; stop it on exit.
 
@@ -102,6 +103,7 @@ def running_emulator(
         tick_seconds=tick_seconds,
         replay_header=replay_header,
         flavor=flavor,
+        same_account_as=dict(same_account_as or {}),
     )
     server = BackgroundServer(settings)
     server.start()
