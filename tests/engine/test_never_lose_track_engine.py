@@ -172,3 +172,53 @@ def test_refresh_and_destroy_never_lose_track_and_errors_are_one_line(
     assert managed(project) == sorted({env_id, agent_id})
     project.destroy()
     assert managed(project) == []
+
+
+CRASH_PROGRAM = """
+import pulumi
+from pulumi_qoder import Agent, Deployment, Environment
+
+cfg = pulumi.Config()
+env = Environment("sandbox", name="sandbox")
+bot = Agent("reporter", name="reporter", model="ultimate")
+Deployment(
+    "daily",
+    name="daily-report",
+    description=cfg.get("description"),
+    agent=bot.id,
+    environment_id=env.id,
+    initial_events=[{"type": "user.message", "content": "Generate today's status report"}],
+)
+"""
+
+
+def test_a_create_committed_by_a_failed_run_is_found_after_the_program_changed(
+    make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
+) -> None:
+    env = {"QODER_BASE_URL": emulator.base_url, "QODER_PAT": emulator.tokens[0]}
+    project = make_project(CRASH_PROGRAM, env=env)
+    # The deployment's create is refused three times (429), then committed with its answer lost
+    # (503 after commit): the client's four attempts are spent and `up` fails with the deployment
+    # live on the service but not in the state, as after a crash.
+    create = {"methods": ["POST"], "path_regex": "/deployments$"}
+    emulator.set_faults(
+        {
+            "rate_limit": {**create, "retry_after": 0, "count": 3},
+            "server_error": {**create, "status": 503, "after_commit": True, "count": 1},
+        }
+    )
+    assert project.up(check=False).returncode != 0
+    emulator.clear_faults()
+    with emulator.api() as api:
+        live = [d for d in api.get("/deployments").json()["data"] if not d.get("archived_at")]
+    assert [d["name"] for d in live] == ["daily-report"]
+    assert not project.resources("qoder:Deployment")
+
+    # The program changes before the re-run: the create finds its own deployment and updates it.
+    project.set_config("description", "edited after the failure")
+    project.up()
+    with emulator.api() as api:
+        live = [d for d in api.get("/deployments").json()["data"] if not d.get("archived_at")]
+    assert [(d["id"], d["description"]) for d in live] == [(live[0]["id"], "edited after the failure")]
+    assert [r["id"] for r in project.resources("qoder:Deployment")] == [live[0]["id"]]
+    project.destroy()
