@@ -29,12 +29,17 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import anthropic
-import httpx2
-
 from .client import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy, _body_params
 from .config import Credentials
-from .errors import QoderAPIError, QoderTransportError
+from .errors import ConfigurationError, QoderAPIError, QoderTransportError
+
+try:
+    import anthropic
+    import httpx2
+except ImportError as exc:  # the [cma] extra
+    raise ConfigurationError(
+        f"qoder:flavor cma needs the anthropic SDK (missing: {exc.name}): pip install 'pulumi-qoder[cma]'"
+    ) from exc
 
 __all__ = ["CREATE_TOKEN_KEY", "CmaClient"]
 
