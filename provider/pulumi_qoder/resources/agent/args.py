@@ -43,6 +43,9 @@ class AgentArgs:
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     adopt_id: pulumi.Input[str] | None = None
     """An existing agent to take over at create (instead of creating one); see docs/resources.md."""
+    profile: pulumi.Input[str] | None = None
+    """A profile named in stack config ``qoder:profiles`` (another account); omitted: the
+    stack's own credentials. Only the name is stored; see docs/provider.md."""
 
 
 class AgentArgsDict(TypedDict):
@@ -57,3 +60,4 @@ class AgentArgsDict(TypedDict):
     skills: NotRequired[pulumi.Input[Sequence[pulumi.Input[CustomSkillArgs | Mapping[str, Any]]]] | None]
     metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]
+    profile: NotRequired[pulumi.Input[str] | None]

@@ -176,6 +176,9 @@ class DeploymentArgs:
     first ``up`` reads it and patches it to match these inputs. (``pulumi import`` and the
     ``import_`` option do not work for dynamic resources: the engine's import read carries no
     serialized provider.) Only used at create; later changes to it are ignored."""
+    profile: pulumi.Input[str] | None = None
+    """A profile named in stack config ``qoder:profiles`` (another account); omitted: the
+    stack's own credentials. Only the name is stored; see docs/provider.md."""
 
 
 class DeploymentArgsDict(TypedDict):
@@ -196,3 +199,4 @@ class DeploymentArgsDict(TypedDict):
     budget: NotRequired[pulumi.Input[BudgetArgs | Mapping[str, Any]] | None]
     desired_status: NotRequired[pulumi.Input[Literal["active", "paused"]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]
+    profile: NotRequired[pulumi.Input[str] | None]

@@ -72,6 +72,9 @@ class EnvironmentArgs:
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     adopt_id: pulumi.Input[str] | None = None
     """An existing environment to take over at create; see docs/resources.md."""
+    profile: pulumi.Input[str] | None = None
+    """A profile named in stack config ``qoder:profiles`` (another account); omitted: the
+    stack's own credentials. Only the name is stored; see docs/provider.md."""
 
 
 class EnvironmentArgsDict(TypedDict):
@@ -83,3 +86,4 @@ class EnvironmentArgsDict(TypedDict):
     scope: NotRequired[pulumi.Input[Literal["organization", "account"]] | None]
     metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]
+    profile: NotRequired[pulumi.Input[str] | None]

@@ -31,6 +31,9 @@ class VaultArgs:
     adopt_id: pulumi.Input[str] | None = None
     """An existing vault to take over at create. It must already match (there is no update);
     its tokens cannot be read back, so the ones given here are recorded as its tokens."""
+    profile: pulumi.Input[str] | None = None
+    """A profile named in stack config ``qoder:profiles`` (another account); omitted: the
+    stack's own credentials. Only the name is stored; see docs/provider.md."""
 
 
 class VaultArgsDict(TypedDict):
@@ -42,3 +45,4 @@ class VaultArgsDict(TypedDict):
     ]
     metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]
+    profile: NotRequired[pulumi.Input[str] | None]

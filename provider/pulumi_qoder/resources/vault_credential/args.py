@@ -96,6 +96,9 @@ class VaultCredentialArgs:
     adopt_id: pulumi.Input[str] | None = None
     """An existing credential (``vcred_...``) of ``vault_id`` to take over at create: the first
     ``up`` updates it to these inputs (its secrets cannot be read back, so they are sent)."""
+    profile: pulumi.Input[str] | None = None
+    """A profile named in stack config ``qoder:profiles`` (another account); omitted: the
+    stack's own credentials. Only the name is stored; see docs/provider.md."""
 
 
 class VaultCredentialArgsDict(TypedDict):
@@ -106,3 +109,4 @@ class VaultCredentialArgsDict(TypedDict):
     display_name: NotRequired[pulumi.Input[str] | None]
     metadata: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]] | None]
     adopt_id: NotRequired[pulumi.Input[str] | None]
+    profile: NotRequired[pulumi.Input[str] | None]

@@ -35,6 +35,7 @@ class VaultCredential(pulumi.dynamic.Resource, module="qoder", name="VaultCreden
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]
     archived_at: pulumi.Output[str | None]
+    profile: pulumi.Output[str | None]
 
     @overload
     def __init__(
