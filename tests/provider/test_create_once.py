@@ -97,3 +97,22 @@ def test_a_name_taken_by_someone_elses_deployment_still_fails(emulator_target: T
     with pytest.raises(QoderAPIError) as err:
         provider.create(checked(provider, {**props, RESOURCE_KEY: key("x", "dynamic/qoder:Deployment")}))
     assert err.value.status == 409
+
+
+def test_the_marker_makes_way_for_sixteen_user_metadata_keys(emulator_target: Target) -> None:
+    provider = DeploymentProvider()
+    full = {f"k{i}": "v" for i in range(16)}
+    rkey = key("meta", "dynamic/qoder:Deployment")
+    # Created with all 16 keys: no marker sent (the API allows 16 besides cas_config).
+    props = deployment_props(emulator_target, metadata=full, **{RESOURCE_KEY: rkey})
+    created = provider.create(checked(provider, props))
+    assert (created.outs or {})["metadata"] == full
+    # Created with a few keys (marked), then grown to 16: the marker is dropped in the same update.
+    props = deployment_props(emulator_target, metadata={"team": "a"}, **{RESOURCE_KEY: rkey})
+    small = provider.create(checked(provider, props))
+    with emulator_target.api() as api:
+        assert MARKER_KEY in api.get(f"/deployments/{small.id}").json()["metadata"]
+    grown = provider.update(small.id, small.outs or {}, checked(provider, {**props, "metadata": full}))
+    assert (grown.outs or {})["metadata"] == full
+    with emulator_target.api() as api:
+        assert MARKER_KEY not in api.get(f"/deployments/{small.id}").json()["metadata"]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..wire.errors import QoderError
-from .fields import MARKER_KEY
+from .fields import MARKER_KEY, METADATA_RULES
 from .objects import get_or_none, known_readable
 from .values import JSON
 
@@ -59,9 +59,11 @@ def _gone(obj: JSON | None) -> bool:
 
 def marked_body(collection: str, body: JSON, identity: str) -> JSON:
     """``body`` with the resource key in its metadata, for the collections that carry it."""
-    if not identity or collection not in MARKED:
-        return body
-    return {**body, "metadata": {**(body.get("metadata") or {}), MARKER_KEY: identity}}
+    metadata = body.get("metadata") or {}
+    user_keys = [k for k in metadata if k != "cas_config"]
+    if not identity or collection not in MARKED or len(user_keys) >= METADATA_RULES["max_keys"]:
+        return body  # (no room left: the user's keys come first)
+    return {**body, "metadata": {**metadata, MARKER_KEY: identity}}
 
 
 def create_once(

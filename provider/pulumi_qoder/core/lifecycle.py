@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..wire.errors import QoderAPIError, QoderError
 from .failures import CheckFailure
-from .fields import ADOPT_KEY
+from .fields import ADOPT_KEY, MARKER_KEY, METADATA_RULES
 from .flavor_rules import canonical_inputs, flavor_failures
-from .idempotency import create_once, find_marked
+from .idempotency import MARKED, create_once, find_marked
 from .objects import adopt, archive, get_fresh, get_or_none
 from .values import JSON, PROVIDER_KEY, RESOURCE_KEY, is_unknown, plain_news, unwrap_secrets
 
@@ -145,6 +145,14 @@ class Lifecycle:
         patch = self.update_patch(old, new)
         if not patch:
             return None
+        if (
+            self.collection in MARKED
+            and isinstance(patch.get("metadata"), dict)
+            and len(new.get("metadata") or {}) >= METADATA_RULES["max_keys"]
+        ):
+            # The user's keys fill the metadata: the create marker (only needed until the object
+            # is in state) makes way rather than fail a change preview has approved.
+            patch["metadata"] = {**patch["metadata"], MARKER_KEY: None}
         return client.update_object(self.collection, id_, self.update_body(patch, olds))
 
     def remove(self, client: QoderClient, id_: str) -> None:
