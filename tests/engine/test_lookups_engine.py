@@ -1,8 +1,8 @@
 """Issue 12 section 3 end to end: lookups in stack code and `pulumi-qoder --stack`, through the real engine.
 
 A deployment made by hand (not by the stack) is read three ways: as a read-only resource through the
-engine's read (``Deployment(name, opts=ResourceOptions(id=...))``, what a ``Deployment.get(name, id)``
-does for generated providers), and with the plain and the ``Output`` forms of the lookups.
+engine's read (``Deployment.get(name, id)``; ``Agent``, ``Environment`` and ``Vault`` have the same),
+and with the plain and the ``Output`` forms of the lookups.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ START = datetime(2025, 3, 1, tzinfo=UTC)
 
 PROGRAM = """
 import pulumi
-from pulumi_qoder import Deployment
+from pulumi_qoder import Agent, Deployment, Environment, Vault
 from pulumi_qoder.lookups import get_agent, get_deployment, get_deployment_runs, get_environment
 
 config = pulumi.Config()
@@ -44,10 +44,13 @@ daily = Deployment(
 
 # Made by hand: read through the engine (the provider's read), never created, updated or archived
 # by this stack.
-existing = Deployment("existing", opts=pulumi.ResourceOptions(id=existing_id))
+existing = Deployment.get("existing", existing_id)
 pulumi.export("get_name", existing.name)
 pulumi.export("get_schedule", existing.schedule)
 pulumi.export("get_status", existing.status)
+pulumi.export("get_agent", Agent.get("existing-agent", config.require("agent")).name)
+pulumi.export("get_environment", Environment.get("existing-env", config.require("environment")).name)
+pulumi.export("get_vault", Vault.get("existing-vault", config.require("vault")).display_name)
 
 # Plain values, read now.
 plain = get_deployment(existing_id)
@@ -68,9 +71,10 @@ def emulator() -> Iterator[EmulatorHandle]:
         yield handle
 
 
-def _seed(emulator: EmulatorHandle) -> tuple[str, str, str]:
+def _seed(emulator: EmulatorHandle) -> tuple[str, str, str, str]:
     with emulator.api() as api:
         agent = api.post("/agents", json={"name": "reporter", "model": "ultimate"}).json()
+        vault = api.post("/vaults", json={"display_name": "hand-keys"}).json()
         environment = api.post("/environments", json={"name": "sandbox", "config": {"type": "cloud"}}).json()
         existing = api.post(
             "/deployments",
@@ -82,13 +86,13 @@ def _seed(emulator: EmulatorHandle) -> tuple[str, str, str]:
                 "schedule": {"type": "cron", "expression": "0 */6 * * *", "timezone": "UTC"},
             },
         ).json()
-    return agent["id"], environment["id"], existing["id"]
+    return agent["id"], environment["id"], existing["id"], vault["id"]
 
 
 def test_lookups_and_a_read_only_deployment_in_a_stack(
     make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
 ) -> None:
-    agent_id, environment_id, existing_id = _seed(emulator)
+    agent_id, environment_id, existing_id, vault_id = _seed(emulator)
     emulator.advance(86_400)  # four runs of the hand-made deployment
     project = make_project(PROGRAM)
     # Credentials only in the stack's config: the provider, the lookups and `--stack` all use them.
@@ -98,6 +102,7 @@ def test_lookups_and_a_read_only_deployment_in_a_stack(
         ("suffix", uuid.uuid4().hex[:6]),
         ("agent", agent_id),
         ("environment", environment_id),
+        ("vault", vault_id),
     ):
         project.set_config(key, value)
     project.set_config("existing", existing_id)
@@ -107,6 +112,11 @@ def test_lookups_and_a_read_only_deployment_in_a_stack(
     assert outputs["get_name"] == outputs["plain_name"] == "made-by-hand"
     assert outputs["get_schedule"] == {"expression": "0 */6 * * *", "timezone": "UTC"}
     assert outputs["get_status"] == "active"
+    assert (outputs["get_agent"], outputs["get_environment"], outputs["get_vault"]) == (
+        "reporter",
+        "sandbox",
+        "hand-keys",
+    )
     assert (outputs["completed_runs"], outputs["agent_name"], outputs["environment_name"]) == (
         4,
         "reporter",
@@ -114,12 +124,18 @@ def test_lookups_and_a_read_only_deployment_in_a_stack(
     )
     assert outputs["daily_name"].startswith("daily-") and outputs["daily_runs"] == 0
 
-    # The read-only resource is in state as external: destroy leaves the deployment alone.
-    [read] = [r for r in project.resources("qoder:Deployment") if r["id"] == existing_id]
-    assert read.get("external") is True
+    # The read-only resources are in state as external: destroy leaves the objects alone.
+    read = {r["id"]: r for r in project.resources() if r.get("external")}
+    assert set(read) == {existing_id, agent_id, environment_id, vault_id}
     project.destroy("--yes")
     with emulator.api() as api:
-        assert api.get(f"/deployments/{existing_id}").json()["archived_at"] is None
+        for collection, id_ in (
+            ("deployments", existing_id),
+            ("agents", agent_id),
+            ("environments", environment_id),
+            ("vaults", vault_id),
+        ):
+            assert api.get(f"/{collection}/{id_}").json()["archived_at"] is None
 
     # The operator CLI with --stack reads the same config through `pulumi config`.
     env = {k: v for k, v in project.env.items() if not k.startswith("QODER_")}

@@ -39,6 +39,7 @@ class Agent(QoderResource, module="qoder", name="Agent"):
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]
     archived_at: pulumi.Output[str | None]
+    profile: pulumi.Output[str | None]
 
     @overload
     def __init__(
@@ -63,3 +64,18 @@ class Agent(QoderResource, module="qoder", name="Agent"):
     ) -> None:
         props = collect_props("Agent", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
         super().__init__(AgentProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        profile: pulumi.Input[str] | None = None,
+    ) -> Agent:
+        """An existing agent (``agent_...``) read into the stack by the engine (one ``GET``, again at
+        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
+        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
+        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
+        return Agent(
+            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
+        )

@@ -60,6 +60,7 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]
     archived_at: pulumi.Output[str | None]
+    profile: pulumi.Output[str | None]
 
     @overload
     def __init__(
@@ -99,3 +100,18 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
             opts,
         )
         super().__init__(DeploymentProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        profile: pulumi.Input[str] | None = None,
+    ) -> Deployment:
+        """An existing deployment (``dep_...``) read into the stack by the engine (one ``GET``, again at
+        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
+        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
+        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
+        return Deployment(
+            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
+        )

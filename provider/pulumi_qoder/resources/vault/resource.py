@@ -35,6 +35,7 @@ class Vault(QoderResource, module="qoder", name="Vault"):
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]
     archived_at: pulumi.Output[str | None]
+    profile: pulumi.Output[str | None]
 
     @overload
     def __init__(
@@ -70,3 +71,18 @@ class Vault(QoderResource, module="qoder", name="Vault"):
             opts,
         )
         super().__init__(VaultProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        profile: pulumi.Input[str] | None = None,
+    ) -> Vault:
+        """An existing vault (``vault_...``) read into the stack by the engine (one ``GET``, again at
+        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
+        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
+        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
+        return Vault(
+            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
+        )
