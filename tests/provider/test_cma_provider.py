@@ -3,15 +3,19 @@ engine calls: check rules per service, create/read/update/delete, and create exa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pulumi.provider.experimental.provider import CheckRequest
 
 from pulumi_qoder.agent import AgentProvider
 from pulumi_qoder.core.values import RESOURCE_KEY
 from pulumi_qoder.deployment import DeploymentProvider
 from pulumi_qoder.environment import EnvironmentProvider
+from pulumi_qoder.native.provider import QoderProvider
+from pulumi_qoder.native.values import to_engine
 from pulumi_qoder.resources.vault_credential.resource import VaultCredentialProvider
 from pulumi_qoder.vault import VaultProvider
 from qoder_emulator.testing import EmulatorHandle, running_emulator
@@ -195,3 +199,24 @@ def test_text_content_is_sent_as_blocks_and_reads_back_without_drift(refs: dict[
     assert read.inputs is not None and read.inputs["initial_events"] == inputs["initial_events"]
     # The program's text input checks to the same canonical inputs: no diff on the next preview.
     assert provider.check(inputs, news).inputs["initial_events"] == inputs["initial_events"]
+
+
+def test_the_native_front_end_applies_the_flavor_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    urn = "urn:pulumi:dev::cma::qoder:index:Deployment::daily"
+    news = to_engine(
+        {
+            "name": "d",
+            "agent": "agent_0123",
+            "environment_id": "env_0123",
+            "initial_events": BLOCKS,
+            "cas_config": {"max_retries": 2},
+        }
+    )
+
+    def reasons_for(flavor: str) -> list[str]:
+        monkeypatch.setenv("QODER_FLAVOR", flavor)
+        response = asyncio.run(QoderProvider("0.0.0").check(CheckRequest(urn, {}, news, b"")))
+        return [f.reason for f in response.failures or []]
+
+    assert any("exists on Qoder only" in r and "qoder:flavor cma" in r for r in reasons_for("cma"))
+    assert reasons_for("qoder") == []

@@ -38,12 +38,14 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
+from ..core.flavor_rules import use_flavor
 from ..core.idempotency import resource_key
 from ..core.lifecycle import Lifecycle
 from ..core.values import RESOURCE_KEY, UNKNOWN
 from ..diagnostics import warn
 from ..resources.deployment.resource import _has_repository
 from ..wire.config import Credentials, resolve_credentials
+from ..wire.flavor import resolve_flavor
 from .diff import detailed_diff
 from .kinds import PACKAGE, Kind, kind_for
 from .schema import CONFIG, build_schema
@@ -101,6 +103,7 @@ class QoderProvider(Provider):
         return client_for(self.credentials())
 
     def _core(self, kind: Kind) -> Lifecycle:
+        use_flavor(resolve_flavor(self._config)[0])  # per-service check rules (core/flavor_rules.py)
         return kind.lifecycle(self.client, warn=warn)
 
     # -- resources ------------------------------------------------------------------------------

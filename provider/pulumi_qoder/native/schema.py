@@ -39,7 +39,8 @@ CONFIG: dict[str, JSONSpec] = {
     },
     "flavor": {
         "type": "string",
-        "description": "The service: qoder (default). Environment: QODER_FLAVOR.",
+        "description": "The service: qoder or cma (Claude Managed Agents); default: cma for an "
+        "anthropic.com base URL, else qoder. Environment: QODER_FLAVOR.",
     },
     "workspaceId": {
         "type": "string",
