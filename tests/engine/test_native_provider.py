@@ -223,3 +223,47 @@ def test_identical_resources_get_their_own_objects_and_adoption_is_previewed_as_
     (adopted,) = [r for r in project.resources("qoder:index:Agent")]
     assert adopted["id"] == agent
     project.destroy()
+
+
+# -- replace flags decided by the provider: a vault credential ------------------------------------
+
+CREDENTIAL = """
+import pulumi
+
+cfg = pulumi.Config()
+keys = pulumi.CustomResource("qoder:index:Vault", "keys", {"display_name": "team-keys"})
+mcp = pulumi.CustomResource("qoder:index:VaultCredential", "mcp", {
+    "vault_id": keys.id,
+    "auth": {"type": "static_bearer", "token": cfg.require_secret("mcp"),
+             "mcp_server_url": cfg.get("url") or "https://mcp.example.com/sse"},
+})
+pulumi.export("vault", keys.id)
+pulumi.export("credential", mcp.id)
+"""
+
+
+def test_credential_rotation_updates_in_place_and_a_new_server_url_replaces(
+    make_project: Callable[..., PulumiProject], emulator: EmulatorHandle
+) -> None:
+    """The program sets no replace_on_changes: the provider flags ``auth.mcp_server_url``."""
+    project = make_project(CREDENTIAL, env={"QODER_PAT": ACCOUNT_A, "QODER_BASE_URL": emulator.base_url})
+    project.set_config("mcp", MCP_TOKEN, secret=True)
+    project.up()
+    first = project.outputs()
+    (credential,) = project.resources("qoder:index:VaultCredential")
+    for section in ("inputs", "outputs"):
+        assert set(credential[section]["auth"]) == {SECRET_SIG, "ciphertext"}
+
+    project.set_config("mcp", "mcp-rotated-5b2a", secret=True)
+    preview = project.preview("--diff").stdout
+    assert "1 to update" in preview and "replace" not in preview
+    project.up()
+    assert project.outputs() == first  # same credential, same vault
+
+    project.set_config("url", "https://mcp.example.org/sse")
+    preview = project.preview("--diff").stdout
+    assert "1 to replace" in preview and "mcp_server_url" in preview
+    project.up()
+    after = project.outputs()
+    assert after["vault"] == first["vault"] and after["credential"] != first["credential"]
+    project.destroy()
