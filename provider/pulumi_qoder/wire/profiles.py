@@ -149,7 +149,9 @@ def credentials_for(config: Mapping[str, Any] | None, name: str | None) -> Crede
         credentials,
         # Never the environment's workspace: it belongs to the stack's own account.
         workspace_id=profiles(config)[name].get("workspaceId"),
-        token_source=f"{where}.token",
+        # The hint of a 401 quotes it: name the usual cause after a rotation.
+        token_source=f"{where}.token (as recorded at the last `up`, for refresh and destroy "
+        "without --run-program)",
         base_url_source=f"{where}.baseUrl"
         if "baseUrl" in profiles(config)[name]
         else credentials.base_url_source,
