@@ -24,6 +24,7 @@ from pulumi_qoder.deployment import DeploymentProvider
 from pulumi_qoder.environment import EnvironmentProvider
 from pulumi_qoder.native.provider import QoderProvider
 from pulumi_qoder.native.values import from_engine, to_engine
+from pulumi_qoder.resources.vault_credential.resource import VaultCredentialProvider
 from pulumi_qoder.vault import VaultProvider
 
 from .cases import TABLES
@@ -41,6 +42,7 @@ DYNAMIC: dict[str, type[ResourceProvider]] = {
     "agent": AgentProvider,
     "environment": EnvironmentProvider,
     "vault": VaultProvider,
+    "vault credential": VaultCredentialProvider,
 }
 ROWS = [(kind, case, serial) for kind, cases in TABLES for serial, case in enumerate(cases)]
 IDS = [f"{kind.name}: {case.rule}" for kind, case, _ in ROWS]
@@ -83,14 +85,13 @@ def test_row_through_the_native_front_end(
     assert problem is None, f"{kind.name}: {case.rule} (native): {problem}"
 
     # The same answer as the dynamic front end, input for input and reason for reason.
-    if kind.name in DYNAMIC:
-        inputs = row_inputs(kind, case, refs, serial)
-        checked, failures = native.check(inputs)
-        dynamic = DYNAMIC[kind.name]().check({}, dict(inputs))
-        assert checked == dynamic.inputs
-        assert [f.reason for f in failures] == [f.reason for f in dynamic.failures or []]
+    inputs = row_inputs(kind, case, refs, serial)
+    checked, failures = native.check(inputs)
+    dynamic = DYNAMIC[kind.name]().check({}, dict(inputs))
+    assert checked == dynamic.inputs
+    assert [f.reason for f in failures] == [f.reason for f in dynamic.failures or []]
 
 
 def test_every_table_runs_against_the_native_front_end() -> None:
-    assert {kind.name for kind, _ in TABLES} <= set(NATIVE_TYPES)
+    assert {kind.name for kind, _ in TABLES} <= set(NATIVE_TYPES) == set(DYNAMIC)
     assert {"deployment", "agent", "environment", "vault"} <= {kind.name for kind, _ in TABLES}
