@@ -49,6 +49,7 @@ start_emulator() {
   echo "$pid" >"$STATE/emulator.pid"
   # Polls the health endpoint every 0.1 s; stops at once if the process dies (e.g. a port clash).
   if ! emulator wait "$PORT" "$pid" "$STATE/emulator.log" 60; then
+    kill "$pid" 2>/dev/null || true   # one that hangs is not left behind
     rm -f "$STATE/emulator.pid"
     exit 1
   fi
