@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -74,7 +74,19 @@ def run_once(checkout: Path, requests: int, db: str) -> Results:
     return {k: (v[0], v[1], v[2]) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
+def calls_of(checkout: Path) -> dict[str, int]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(checkout / d) for d in ("emulator", "cron"))}
+    done = subprocess.run(
+        [sys.executable, __file__, "--calls"], env=env, capture_output=True, text=True, check=True
+    )
+    counted: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
+    return counted
+
+
 def compare(old: Path, rounds: int, requests: int, db: str) -> None:
+    was_calls, now_calls = calls_of(old), calls_of(ROOT)
+    print("Python calls per request (in-process, deterministic): ", end="")
+    print(", ".join(f"{op} {was_calls[op]} -> {now_calls[op]}" for op in now_calls))
     runs: dict[str, list[Results]] = {"old": [], "new": []}
     for i in range(rounds):
         order = [("old", old), ("new", ROOT)] if i % 2 == 0 else [("new", ROOT), ("old", old)]
@@ -96,6 +108,60 @@ def compare(old: Path, rounds: int, requests: int, db: str) -> None:
         )
 
 
+def python_calls() -> dict[str, int]:
+    """Python function calls per create / get / list, through the app in-process (ASGI transport,
+    no sockets): a count, so unlike any timing it does not move with the machine's load."""
+    import asyncio
+    import cProfile
+    import pstats
+
+    from qoder_emulator.app import create_app
+    from qoder_emulator.settings import Settings
+
+    app = create_app(Settings(tokens=("t",), db_path=":memory:", clock="manual"))
+    calls: dict[str, int] = {}
+    per_op = 50
+
+    async def run() -> None:
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": "Bearer t"}
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://emu/api/v1/cloud", headers=headers) as c,
+        ):
+            agent = (await c.post("/agents", json={"name": "b", "model": "m"})).json()["id"]
+            env = (await c.post("/environments", json={"name": "b", "config": {"type": "cloud"}})).json()[
+                "id"
+            ]
+
+            def body(name: str) -> dict[str, object]:
+                return {
+                    "name": name,
+                    "agent": agent,
+                    "environment_id": env,
+                    "schedule": {"type": "cron", "expression": "0 9 * * *", "timezone": "Asia/Shanghai"},
+                    "initial_events": [{"type": "user.message", "content": "report"}],
+                }
+
+            ids = [(await c.post("/deployments", json=body(f"warm-{i}"))).json()["id"] for i in range(30)]
+            await c.get("/deployments", params={"limit": 20})
+            ops: dict[str, Callable[[int], Awaitable[httpx.Response]]] = {
+                "create": lambda i: c.post("/deployments", json=body(f"d-{i}")),
+                "get": lambda i: c.get(f"/deployments/{ids[i % len(ids)]}"),
+                "list": lambda i: c.get("/deployments", params={"limit": 20}),
+            }
+            for name, op in ops.items():
+                profile = cProfile.Profile()
+                profile.enable()
+                for i in range(per_op):
+                    (await op(i)).raise_for_status()
+                profile.disable()
+                calls[name] = pstats.Stats(profile).total_calls // per_op  # type: ignore[attr-defined]
+
+    asyncio.run(run())
+    return calls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400, help="requests per kind and concurrency level")
@@ -103,7 +169,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the results as one JSON line")
     parser.add_argument("--compare-with", type=Path, help="another checkout's root: run both, interleaved")
     parser.add_argument("--rounds", type=int, default=5, help="with --compare-with: rounds per checkout")
+    parser.add_argument("--calls", action="store_true", help="print Python calls per request (JSON) and exit")
     args = parser.parse_args()
+    if args.calls:
+        print(json.dumps(python_calls()))
+        return
     if args.compare_with is not None:
         compare(args.compare_with, args.rounds, args.requests, args.db)
         return
