@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_qoder.core.values import RESOURCE_KEY
 from pulumi_qoder.resources.vault_credential.lifecycle import VaultCredentialLifecycle
 from pulumi_qoder.resources.vault_credential.resource import VaultCredentialProvider
 
@@ -178,3 +179,13 @@ def test_adopting_a_credential_previews_the_change_and_sends_the_programs_secret
     )
     assert [f.property for f in moved.failures] == ["adopt_id"]
     assert "auth.mcp_server_url" in moved.failures[0].reason
+
+
+def test_identical_credentials_are_two_objects_and_a_rerun_finds_its_own(
+    credentials: VaultCredentialProvider, vault_id: str
+) -> None:
+    inputs = checked(credentials, {"vault_id": vault_id, "auth": STATIC})
+    first = credentials.create({**inputs, RESOURCE_KEY: "resource-a"})
+    second = credentials.create({**inputs, RESOURCE_KEY: "resource-b"})
+    again = credentials.create({**inputs, RESOURCE_KEY: "resource-a"})  # a re-run after a crash
+    assert first.id != second.id and again.id == first.id

@@ -9,8 +9,8 @@ from typing import Any
 from ...core import objects
 from ...core.fields import ADOPT_KEY
 from ...core.idempotency import create_once
-from ...core.lifecycle import CreateResponse, Lifecycle, ReadResponse, UpdateResponse
-from ...core.values import JSON, is_unknown, unwrap_secrets
+from ...core.lifecycle import CreateResponse, Lifecycle, ReadResponse, UpdateResponse, _keep_resource_key
+from ...core.values import JSON, RESOURCE_KEY, is_unknown, plain_news, unwrap_secrets
 from ...wire.errors import QoderError
 from .check import INPUT_KEYS, REPLACE_ON_CHANGES, check_inputs
 from .mapping import (
@@ -50,15 +50,19 @@ class VaultCredentialLifecycle(Lifecycle):
     to_outputs = staticmethod(credential_to_outputs)
 
     def create(self, props: Mapping[str, Any]) -> CreateResponse:
-        inputs, _ = self.check_inputs(props)
+        # ``props`` are check's canonical inputs (as in the shared create), plus the resource key.
+        inputs = plain_news(props)
+        identity = str(props.get(RESOURCE_KEY) or "")
         client = self.connect()
         path = credentials_path(inputs["vault_id"])
         if inputs.get(ADOPT_KEY):
             obj = objects.adopt(client, path, inputs[ADOPT_KEY])
             obj = client.update_object(path, obj["id"], self._adoption_patch(obj, inputs))
         else:
-            obj = create_once(client, path, self.create_body(inputs), key_scope=path)
-        return CreateResponse(obj["id"], self.to_outputs(obj, self.to_inputs(obj, inputs)))
+            # Two credentials with the same inputs are two objects: the key names the resource.
+            obj = create_once(client, path, self.create_body(inputs), key_scope=path, identity=identity)
+        outs = self.to_outputs(obj, self.to_inputs(obj, inputs))
+        return CreateResponse(obj["id"], _keep_resource_key(outs, props))
 
     def collection_of(self, inputs: Mapping[str, Any]) -> str | None:
         vault_id = inputs.get("vault_id")
@@ -86,8 +90,8 @@ class VaultCredentialLifecycle(Lifecycle):
         obj = objects.get_fresh(self.connect(), path, id_, prior, self.looks_stale)
         if obj is None or obj.get("archived_at"):
             return ReadResponse("", {})
-        inputs = self.to_inputs(obj, prior)
-        return ReadResponse(id_, self.to_outputs(obj, inputs), inputs)
+        inputs = _keep_resource_key(self.to_inputs(obj, prior), prior)
+        return ReadResponse(id_, _keep_resource_key(self.to_outputs(obj, inputs), prior), inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResponse:
         old, _ = self.check_inputs({k: x for k, x in olds.items() if k in self.input_keys})
@@ -107,7 +111,7 @@ class VaultCredentialLifecycle(Lifecycle):
             obj = objects.get_or_none(client, path, id_)
             if obj is None:
                 raise QoderError(f"vault credential {id_} no longer exists; run `pulumi refresh`")
-        return UpdateResponse(self.to_outputs(obj, self.to_inputs(obj, new)))
+        return UpdateResponse(_keep_resource_key(self.to_outputs(obj, self.to_inputs(obj, new)), news))
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         prior = unwrap_secrets(props)

@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, collect_props
+from ...dynamic import DynamicProvider, QoderResource, collect_props
 from .args import VaultCredentialArgs, VaultCredentialArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS, REPLACE_ON_CHANGES, SECRET_OUTPUTS
 from .lifecycle import VaultCredentialLifecycle
@@ -22,7 +22,7 @@ class VaultCredentialProvider(DynamicProvider):
     lifecycle = VaultCredentialLifecycle
 
 
-class VaultCredential(pulumi.dynamic.Resource, module="qoder", name="VaultCredential"):
+class VaultCredential(QoderResource, module="qoder", name="VaultCredential"):
     """One credential of a Qoder vault (``/vaults/{id}/credentials``). A secret rotation or a
     metadata change is an in-place update; destroying it deletes it."""
 
