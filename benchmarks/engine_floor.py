@@ -12,7 +12,13 @@ the emulator's CPU share of the provider run (the emulator runs in this process,
 waits on the CLI). Also: state bytes per resource for both, and the peak RSS of the provider process
 (``VmHWM`` of ``python -m pulumi.dynamic``, polled from /proc).
 
-    .venv/bin/python benchmarks/engine_floor.py [--n 50 200] [--parallel default 4 16] [--repeat 3]
+    .venv/bin/python benchmarks/engine_floor.py [--n 50 200] [--parallel default 4 16] [--repeat 3] \
+        [--before /tmp/perf-before] [--env PULUMI_SKIP_CHECKPOINTS=true]
+
+``--before DIR`` adds a third variant, the provider of another checkout (a ``git worktree`` of an
+older commit: its provider, emulator and cron directories go first on PYTHONPATH, for the program
+and the provider process), interleaved with the other two; ratios are then printed for it too.
+``--env K=V`` sets an environment variable for every ``pulumi`` command of every variant.
 """
 
 from __future__ import annotations
@@ -118,7 +124,7 @@ class Sample:
 class Results:
     samples: dict[tuple[str, str], list[Sample]] = field(default_factory=dict)
     state_bytes: dict[str, list[float]] = field(default_factory=dict)
-    peak_rss_mb: list[float] = field(default_factory=list)
+    peak_rss_mb: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, variant: str, operation: str, sample: Sample) -> None:
         self.samples.setdefault((variant, operation), []).append(sample)
@@ -166,7 +172,15 @@ def measure(emu: EmulatorHandle, action: Callable[[], object]) -> Sample:
 
 
 def run_variant(
-    variant: str, engine: Path, scratch: Path, emu: EmulatorHandle, n: int, parallel: str, results: Results
+    variant: str,
+    engine: Path,
+    scratch: Path,
+    emu: EmulatorHandle,
+    n: int,
+    parallel: str,
+    results: Results,
+    before: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> None:
     directory = scratch / f"{variant}-{time.monotonic_ns()}"
     directory.mkdir()
@@ -180,8 +194,12 @@ def run_variant(
         QODER_PAT=emu.tokens[0],
         PYTHONPATH=str(directory),  # the floor module, for the provider process too
     )
+    if variant == "before" and before is not None:
+        paths = [str(before / d) for d in ("provider", "emulator", "cron")]
+        env["PYTHONPATH"] = os.pathsep.join([*paths, str(directory)])
+    env.update(extra_env or {})
     project = PulumiProject(directory, env)
-    imports = PROVIDER_IMPORTS if variant == "provider" else FLOOR_IMPORTS
+    imports = FLOOR_IMPORTS if variant == "floor" else PROVIDER_IMPORTS
     project.write_program(PROGRAM.format(imports=imports))
     project.run("stack", "init", "bench")
     project.set_config("count", str(n))
@@ -207,19 +225,25 @@ def report(n: int, parallel: str, results: Results, load: tuple[float, float, fl
         "| operation | provider/floor median | min | provider s (median) | floor s (median) | API calls | emulator CPU |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for op in OPERATIONS:
-        ours, floor = results.samples[("provider", op)], results.samples[("floor", op)]
-        ratios = [a.seconds / b.seconds for a, b in zip(ours, floor, strict=True)]
-        print(
-            f"| {op} | {statistics.median(ratios):.2f}x | {min(ratios):.2f}x "
-            f"| {statistics.median(s.seconds for s in ours):.2f} | {statistics.median(s.seconds for s in floor):.2f} "
-            f"| {ours[-1].api_calls} | {statistics.median(s.emulator_cpu for s in ours):.0%} |"
-        )
+    variants = [v for v in ("provider", "before") if (v, "up (create)") in results.samples]
+    for variant in variants:
+        for op in OPERATIONS:
+            ours, floor = results.samples[(variant, op)], results.samples[("floor", op)]
+            ratios = [a.seconds / b.seconds for a, b in zip(ours, floor, strict=True)]
+            name = op if variant == "provider" else f"{op} [before]"
+            print(
+                f"| {name} | {statistics.median(ratios):.2f}x | {min(ratios):.2f}x "
+                f"| {statistics.median(s.seconds for s in ours):.2f} | {statistics.median(s.seconds for s in floor):.2f} "
+                f"| {ours[-1].api_calls} | {statistics.median(s.emulator_cpu for s in ours):.0%} |"
+            )
     sb = {k: statistics.median(v) for k, v in results.state_bytes.items()}
-    rss = max(results.peak_rss_mb, default=0.0)
+    rss = {k: max(v, default=0.0) for k, v in results.peak_rss_mb.items()}
     print(
-        f"\nState per resource: provider {sb['provider'] / 1024:.2f} KB, floor {sb['floor'] / 1024:.2f} KB. "
-        f"Peak RSS of a provider process: {rss:.0f} MB."
+        "\nState per resource: "
+        + ", ".join(f"{k} {sb[k] / 1024:.2f} KB" for k in (*variants, "floor"))
+        + ". Peak RSS of a provider process: "
+        + ", ".join(f"{k} {rss.get(k, 0.0):.0f} MB" for k in variants)
+        + "."
     )
 
 
@@ -230,7 +254,11 @@ def main() -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--parallel", nargs="+", default=["default"])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="checkout of an older commit, run as a third variant")
+    parser.add_argument("--env", nargs="*", default=[], metavar="K=V", help="environment for every command")
     args = parser.parse_args()
+    extra_env = dict(item.split("=", 1) for item in args.env)
+    variants = ("provider", "before", "floor") if args.before else ("provider", "floor")
     engine = obtain_engine()
     for n in args.n:
         for parallel in args.parallel:
@@ -238,14 +266,13 @@ def main() -> int:
             load = os.getloadavg()
             with tempfile.TemporaryDirectory() as tmp, running_emulator(clock="real") as emu:
                 for rep in range(args.repeat):
-                    order = ("provider", "floor") if rep % 2 == 0 else ("floor", "provider")
+                    order = variants if rep % 2 == 0 else tuple(reversed(variants))
                     for variant in order:
-                        if variant == "provider":
-                            with provider_peak_rss() as peaks:
-                                run_variant(variant, engine, Path(tmp), emu, n, parallel, results)
-                            results.peak_rss_mb.extend(peaks)
-                        else:
-                            run_variant(variant, engine, Path(tmp), emu, n, parallel, results)
+                        with provider_peak_rss() as peaks:
+                            run_variant(
+                                variant, engine, Path(tmp), emu, n, parallel, results, args.before, extra_env
+                            )
+                        results.peak_rss_mb.setdefault(variant, []).extend(peaks)
             report(n, parallel, results, load)
     return 0
 
