@@ -158,3 +158,60 @@ def test_import_objects_made_by_hand_then_clean_preview(
     assert get(emulator, f"/deployments/{dep}")["schedule"]["expression"] == "0 3 * * 1-5"
     project.destroy()
     assert get(emulator, f"/deployments/{dep}")["archived_at"] is not None
+
+
+TWO_ACCOUNTS_YAML = """
+name: qoder-two-accounts
+runtime: yaml
+plugins:
+  providers:
+    - name: qoder
+      path: {plugin_dir}
+config:
+  url: {{type: string}}
+  tokenA: {{type: string, secret: true}}
+  tokenB: {{type: string, secret: true}}
+resources:
+{teams}
+outputs:
+  a: ${{env-a.id}}
+  b: ${{env-b.id}}
+"""
+TEAM_YAML = """
+  team-{t}:
+    type: pulumi:providers:qoder
+    properties:
+      token: ${{token{T}}}
+      baseUrl: ${{url}}
+  env-{t}:
+    type: qoder:index:Environment
+    options:
+      provider: ${{team-{t}}}
+    properties:
+      name: shared-name
+"""
+
+
+def test_yaml_program_with_two_explicit_providers(
+    yaml_host: Path, engine_env: dict[str, str], tmp_path: Path
+) -> None:
+    with running_emulator(tokens=("yaml-team-a", "yaml-team-b"), clock="manual") as emu:
+        directory = tmp_path / "two"
+        directory.mkdir()
+        teams = "".join(TEAM_YAML.format(t=t, T=t.upper()) for t in ("a", "b"))
+        (directory / "Pulumi.yaml").write_text(
+            TWO_ACCOUNTS_YAML.format(plugin_dir=Path(sys.executable).parent, teams=teams)
+        )
+        project = PulumiProject(directory, dict(engine_env))  # no QODER_* at all
+        project.run("stack", "init", project.stack)
+        project.set_config("url", emu.base_url)
+        project.set_config("tokenA", "yaml-team-a", secret=True)
+        project.set_config("tokenB", "yaml-team-b", secret=True)
+        project.up()
+        out = project.outputs()
+        for team, token, other in (("a", "yaml-team-a", "yaml-team-b"), ("b", "yaml-team-b", "yaml-team-a")):
+            with emu.api(token) as mine, emu.api(other) as theirs:
+                assert mine.get(f"/environments/{out[team]}").status_code == 200
+                assert theirs.get(f"/environments/{out[team]}").status_code == 404
+        assert "yaml-team-a" not in json.dumps(project.export())
+        project.destroy()
