@@ -1,7 +1,8 @@
 """Issue 12 section 3, several accounts in one stack, through the real engine.
 
 Two emulator accounts: the stack's own token (``qoder:token``) and a profile ``team-b`` in
-``qoder:profiles``. Every kind is declared in both; only the profile's name reaches state; a name
+``qoder:profiles``. Every kind is declared in both (and an agent read back with ``Agent.get(...,
+profile=...)``); only the profile's name reaches state; a name
 that is not configured fails the preview naming the property and the known profiles; after
 team-b's token is rotated (the old one no longer authenticates), refresh and destroy reach
 team-b's objects with the token the current config has for that name.
@@ -40,6 +41,8 @@ for team, profile in (("a", None), ("b", cfg.get("profile") or "team-b")):
     for kind, resource in (("agent", bot), ("environment", env), ("vault", keys), ("credential", cred),
                            ("deployment", daily)):
         pulumi.export(f"{kind}_{team}", resource.id)
+    # Read back through the engine with the same profile (only that account sees it).
+    pulumi.export(f"seen_{team}", Agent.get(f"seen-{team}", bot.id, profile=profile).name)
 """
 
 KINDS = {
@@ -91,7 +94,8 @@ def test_two_accounts_in_one_stack_by_profile_name_through_a_token_rotation(
         # Only the name reaches state: not in inputs, outputs, or the pickled provider.
         shown = json.loads(project.run("stack", "export", "--show-secrets").stdout)
         ours = [r for r in shown["deployment"]["resources"] if "/qoder:" in r["type"]]
-        assert len(ours) == 10
+        assert len(ours) == 12  # 5 kinds x 2 accounts, and the 2 read back with Agent.get
+        assert (outputs["seen_a"], outputs["seen_b"]) == ("bot-a", "bot-b")
         for resource in ours:
             team_b = resource["urn"].endswith("-b")
             assert resource["inputs"].get("profile") == ("team-b" if team_b else None), resource["urn"]
@@ -100,9 +104,11 @@ def test_two_accounts_in_one_stack_by_profile_name_through_a_token_rotation(
             assert TEAM_B_OLD not in text and STACK_TOKEN not in text, resource["urn"]
         assert TEAM_B_OLD not in project.run("stack", "export").stdout  # the engine's copy is ciphertext
 
-        # A second preview changes nothing (the profile is a plain input, equal to the last).
+        # A second preview changes nothing (the profile is a plain input, equal to the last); the
+        # two read-backs are read again, each with its own account.
         plan = project.preview_json()
-        assert [(s["urn"], s["op"]) for s in plan.get("steps", []) if s["op"] != "same"] == []
+        changes = [(s["urn"].rsplit("::", 1)[1], s["op"]) for s in plan.get("steps", []) if s["op"] != "same"]
+        assert sorted(changes) == [("seen-a", "read"), ("seen-b", "read")]
 
         # A name that is not configured fails the preview, naming the property and the known ones.
         project.set_config("profile", "team-c")
