@@ -250,7 +250,8 @@ class FlavorLayer:
             or scope["type"] != "http"
             or path.startswith(CONTROL_PREFIX)
             or path in UNLOGGED_PATHS
-        ):
+            or not any(path == p or path.startswith(p + "/") for p in self.flavor.api_prefixes)
+        ):  # outside the flavor's API (e.g. /api/v1/cloud on CMA): the router answers 404
             await self.app(scope, receive, send)
             return
         flavor = self.flavor
