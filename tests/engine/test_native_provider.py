@@ -64,7 +64,7 @@ def test_get_schema_prints_the_schema_generated_from_the_typed_args(engine_env: 
     assert set(schema["config"]["variables"]) == {"token", "baseUrl", "flavor", "workspaceId"}
     deployment = schema["resources"]["qoder:index:Deployment"]
     # The same fields as the dynamic resource's args, required where the dataclass has no default.
-    assert set(deployment["inputProperties"]) == set(DeploymentArgs.__dataclass_fields__)
+    assert set(deployment["inputProperties"]) == set(DeploymentArgs.__dataclass_fields__) - {"profile"}
     assert deployment["requiredInputs"] == ["name", "agent", "environment_id", "initial_events"]
     assert deployment["properties"]["upcoming_runs_at"] == {"type": "array", "items": {"type": "string"}}
     assert schema["types"]["qoder:index:Schedule"]["required"] == ["expression", "timezone"]
@@ -134,6 +134,7 @@ for team, provider in accounts.items():
         "agent": bot.id,
         "environment_id": env.id,
         "vault_ids": [keys.id],
+        "environment_variables": f"API_KEY=dotenv-{team}-4e1a",  # plain here: secret by the provider
         "schedule": {"expression": cfg.get(f"cron_{team}") or "0 9 * * *", "timezone": "Asia/Shanghai"},
         "initial_events": [{"type": "user.message", "content": "Generate today's status report"}],
         "status": None,
@@ -166,6 +167,7 @@ def test_two_explicit_providers_for_two_accounts_in_one_program(
     state = project.export()
     text = json.dumps(state)
     assert ACCOUNT_A not in text and ACCOUNT_B not in text and MCP_TOKEN not in text
+    assert "dotenv-a-4e1a" not in text and "dotenv-b-4e1a" not in text
     vaults = [r for r in state["deployment"]["resources"] if r["type"] == "qoder:index:Vault"]
     assert len(vaults) == 2
     for vault in vaults:

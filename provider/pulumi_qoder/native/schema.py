@@ -157,6 +157,8 @@ def _resource_spec(kind: Kind, types_: _Types) -> JSONSpec:
     inputs: dict[str, JSONSpec] = {}
     required_inputs: list[str] = []
     for f in dataclasses.fields(kind.args):
+        if f.name not in kind.input_keys:
+            continue  # a dynamic front end's own input (``profile``: explicit providers here)
         inputs[f.name] = types_.spec(arg_hints[f.name])
         if f.default is _MISSING and f.default_factory is _MISSING:
             required_inputs.append(f.name)

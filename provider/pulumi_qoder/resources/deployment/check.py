@@ -21,6 +21,7 @@ __all__ = [
     "INPUT_KEYS",
     "MANUAL_ONLY",
     "OUTPUT_KEYS",
+    "SECRET_OUTPUTS",
     "canonical_resource",
     "check_inputs",
     "schedule_summary",
@@ -54,6 +55,9 @@ OUTPUT_KEYS = (
     "updated_at",
     "archived_at",
 )
+# Secret in state as an input and an output whatever the program says (dotenv text carries
+# secrets); the native provider reads this, the dynamic resource marks it in its constructor.
+SECRET_OUTPUTS = ["environment_variables"]
 MANUAL_ONLY = "manual only"
 EVENT_TYPES = ("user.message", "user.define_outcome", "system.message")
 STARTING_EVENT_TYPES = ("user.message", "user.define_outcome")
