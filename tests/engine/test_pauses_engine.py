@@ -237,3 +237,32 @@ def test_adopt_preview_lists_the_fields_up_will_change(
         # Once adopted, nothing is announced any more: it is an ordinary resource.
         again = project.preview("--expect-no-changes")
         assert not any(existing in w for w in warnings(again)), again.stdout
+
+
+def test_a_pause_whose_cause_is_gone_at_refresh_is_one_reviewed_change(
+    emulator: EmulatorHandle, make_project: Callable[..., PulumiProject]
+) -> None:
+    with emulator.api() as api:
+        old_agent = create(api, "/agents", {"name": "old-bot", "model": "ultimate"})
+        new_agent = create(api, "/agents", {"name": "new-bot", "model": "ultimate"})
+        env = create(api, "/environments", {"name": "env", "config": {"type": "cloud"}})
+        project = project_for(make_project, emulator, FIXED_IDS_PROGRAM, agentId=old_agent, envId=env)
+        project.up()
+        [dep] = project.resources("qoder:Deployment")
+        assert api.post(f"/agents/{old_agent}/archive").status_code == 200
+        emulator.advance(3600)
+        # Someone fixes it by hand (a live agent); the program follows. It is still paused.
+        api.post(f"/deployments/{dep['id']}", json={"agent": new_agent})
+        project.set_config("agentId", new_agent)
+        assert api.get(f"/deployments/{dep['id']}").json()["status"] == "paused"
+
+        project.refresh()
+        preview = project.preview("--diff")
+        assert re.search(r'~ desired_status\s*: "paused" => "active"', preview.stdout), preview.stdout
+        assert "1 to update" in preview.stdout
+        assert any("this update resumes it" in w for w in warnings(preview) if "stuck-daily" in w)
+        emulator.clear_requests()
+        project.up()
+        assert calls(emulator)[-1] == f"POST /deployments/{dep['id']}/unpause"
+        assert api.get(f"/deployments/{dep['id']}").json()["status"] == "active"
+        project.preview("--expect-no-changes")
