@@ -8,7 +8,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 YAML_VERSION="${PULUMI_YAML_VERSION:-v1.25.0}"
 MOD="github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
-BIN="${1:-$("$SCRIPT_DIR/get-engine.sh")}"
+BIN="${1:-$("$SCRIPT_DIR/get-engine.sh" | tail -n1)}"
 LOG() { printf 'language-yaml: %s\n' "$*" >&2; }
 STAMP="$BIN/.pulumi-language-yaml-$YAML_VERSION"
 
