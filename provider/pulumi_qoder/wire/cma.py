@@ -54,6 +54,16 @@ SETTLE_STEP = 0.25
 
 
 def _without_marker(obj: JSON) -> JSON:
+    """``obj`` as the core reads objects: without the create token; a run with the status and
+    trigger time Qoder's runs carry. A CMA run is a trigger record, finished once it has its
+    session (``completed``) or its error (``failed``); the session's own progress is not part of
+    the deployments API (docs/cma.md, run object row)."""
+    if obj.get("type") == "deployment_run" and "status" not in obj:
+        obj = {
+            **obj,
+            "status": "failed" if obj.get("error") else "completed" if obj.get("session_id") else "pending",
+            "triggered_at": obj.get("created_at"),
+        }
     metadata = obj.get("metadata")
     if isinstance(metadata, dict) and CREATE_TOKEN_KEY in metadata:
         obj = {**obj, "metadata": {k: x for k, x in metadata.items() if k != CREATE_TOKEN_KEY}}
