@@ -35,8 +35,10 @@ class Wire:
             raise answer
         return answer
 
-    def client(self, **creds: str) -> QoderClient:
-        credentials = Credentials(base_url=BASE, token="tok", **creds)
+    def client(self, *, workspace_id: str | None = None, token_source: str = "QODER_PAT") -> QoderClient:
+        credentials = Credentials(
+            base_url=BASE, token="tok", workspace_id=workspace_id, token_source=token_source
+        )
         http = httpx.Client(transport=httpx.MockTransport(self.handle))
         return QoderClient(credentials, retry=RetryPolicy(), http_client=http, sleep=self.sleeps.append)
 
