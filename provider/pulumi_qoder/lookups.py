@@ -12,12 +12,13 @@ as unknown)::
     pulumi.export("nightly_next_run", nightly["schedule"]["upcoming_runs_at"][0])
 
 Credentials are the provider's: stack config ``qoder:token`` / ``qoder:baseUrl`` /
-``qoder:workspaceId``, else ``QODER_PAT`` / ``QODER_BASE_URL`` / ``QODER_WORKSPACE_ID``. A
+``qoder:workspaceId``, else ``QODER_PAT`` / ``QODER_BASE_URL`` / ``QODER_WORKSPACE_ID``; with
+``profile="team-b"``, that profile's in ``qoder:profiles`` (see docs/provider.md). A
 deployment whose ``environment_variables`` is set comes back as a secret ``Output`` in the
 ``Output`` form (the text is dotenv and may hold secrets); the plain form is the caller's to guard.
 
 To bring an existing deployment into the program as a read-only resource with all its outputs,
-``Deployment.get(name, id)`` works too (see docs/cli.md).
+use ``Deployment.get(name, id)`` (see docs/cli.md).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pulumi
 
 from pulumi_qoder.ops.api import JSON, Api
 from pulumi_qoder.wire.config import CONFIG_KEYS
+from pulumi_qoder.wire.profiles import CONFIG_PROFILES, credentials_for
 
 __all__ = ["get_agent", "get_deployment", "get_deployment_runs", "get_environment"]
 
@@ -37,10 +39,16 @@ T = TypeVar("T")
 RUN_STATUSES = frozenset({"pending", "running", "completed", "failed", "skipped"})
 
 
-def _api() -> Api:
-    """The provider's credential resolution, fed with this program's stack config."""
-    config = {key: value for key in CONFIG_KEYS if (value := pulumi.runtime.get_config(key))}
-    return Api.connect(config)
+def _api(profile: str | None = None) -> Api:
+    """The provider's credential resolution (of ``profile``, or the stack's own credentials),
+    fed with this program's stack config."""
+    keys = (*CONFIG_KEYS, CONFIG_PROFILES)
+    config = {key: value for key in keys if (value := pulumi.runtime.get_config(key))}
+    if profile is None:
+        return Api.connect(config)
+    from pulumi_qoder.wire.client import client_for  # httpx and the SDK load only here
+
+    return Api(client_for(credentials_for(config, profile)))
 
 
 def _lookup(
@@ -67,30 +75,40 @@ def _has_environment_variables(deployment: JSON) -> bool:
 
 
 @overload
-def get_deployment(deployment_id: str) -> JSON: ...
+def get_deployment(deployment_id: str, *, profile: str | None = None) -> JSON: ...
 @overload
-def get_deployment(deployment_id: pulumi.Output[str]) -> pulumi.Output[JSON]: ...
-def get_deployment(deployment_id: str | pulumi.Output[str]) -> JSON | pulumi.Output[JSON]:
+def get_deployment(
+    deployment_id: pulumi.Output[str], *, profile: str | None = None
+) -> pulumi.Output[JSON]: ...
+def get_deployment(
+    deployment_id: str | pulumi.Output[str], *, profile: str | None = None
+) -> JSON | pulumi.Output[JSON]:
     """``GET /deployments/{id}``: the deployment as the API has it (archived ones too)."""
-    return _lookup(deployment_id, lambda id_: _api().deployment(id_), _has_environment_variables)
+    return _lookup(deployment_id, lambda id_: _api(profile).deployment(id_), _has_environment_variables)
 
 
 @overload
-def get_agent(agent_id: str) -> JSON: ...
+def get_agent(agent_id: str, *, profile: str | None = None) -> JSON: ...
 @overload
-def get_agent(agent_id: pulumi.Output[str]) -> pulumi.Output[JSON]: ...
-def get_agent(agent_id: str | pulumi.Output[str]) -> JSON | pulumi.Output[JSON]:
+def get_agent(agent_id: pulumi.Output[str], *, profile: str | None = None) -> pulumi.Output[JSON]: ...
+def get_agent(
+    agent_id: str | pulumi.Output[str], *, profile: str | None = None
+) -> JSON | pulumi.Output[JSON]:
     """``GET /agents/{id}``: the agent, its latest version."""
-    return _lookup(agent_id, lambda id_: _api().agent(id_), _never)
+    return _lookup(agent_id, lambda id_: _api(profile).agent(id_), _never)
 
 
 @overload
-def get_environment(environment_id: str) -> JSON: ...
+def get_environment(environment_id: str, *, profile: str | None = None) -> JSON: ...
 @overload
-def get_environment(environment_id: pulumi.Output[str]) -> pulumi.Output[JSON]: ...
-def get_environment(environment_id: str | pulumi.Output[str]) -> JSON | pulumi.Output[JSON]:
+def get_environment(
+    environment_id: pulumi.Output[str], *, profile: str | None = None
+) -> pulumi.Output[JSON]: ...
+def get_environment(
+    environment_id: str | pulumi.Output[str], *, profile: str | None = None
+) -> JSON | pulumi.Output[JSON]:
     """``GET /environments/{id}``."""
-    return _lookup(environment_id, lambda id_: _api().environment(id_), _never)
+    return _lookup(environment_id, lambda id_: _api(profile).environment(id_), _never)
 
 
 def _since(since: datetime | timedelta | None) -> datetime | None:
@@ -108,6 +126,7 @@ def get_deployment_runs(
     status: str | None = None,
     since: datetime | timedelta | None = None,
     limit: int | None = None,
+    profile: str | None = None,
 ) -> list[JSON]: ...
 @overload
 def get_deployment_runs(
@@ -116,6 +135,7 @@ def get_deployment_runs(
     status: str | None = None,
     since: datetime | timedelta | None = None,
     limit: int | None = None,
+    profile: str | None = None,
 ) -> pulumi.Output[list[JSON]]: ...
 def get_deployment_runs(
     deployment_id: str | pulumi.Output[str],
@@ -123,9 +143,10 @@ def get_deployment_runs(
     status: str | None = None,
     since: datetime | timedelta | None = None,
     limit: int | None = None,
+    profile: str | None = None,
 ) -> list[JSON] | pulumi.Output[list[JSON]]:
     """Runs of a deployment, newest first; ``status`` (e.g. ``"failed"``), ``since`` (a time or
-    how long ago, by trigger time) and ``limit`` narrow them."""
+    how long ago, by trigger time) and ``limit`` narrow them; ``profile`` names the account."""
     if status is not None and status not in RUN_STATUSES:
         raise ValueError(
             f"get_deployment_runs: status must be one of {', '.join(sorted(RUN_STATUSES))}, got {status!r}"
@@ -134,5 +155,5 @@ def get_deployment_runs(
         raise ValueError(f"get_deployment_runs: limit must be at least 1, got {limit}")
     after = _since(since)
     return _lookup(
-        deployment_id, lambda id_: _api().runs(id_, status=status, since=after, limit=limit), _never
+        deployment_id, lambda id_: _api(profile).runs(id_, status=status, since=after, limit=limit), _never
     )

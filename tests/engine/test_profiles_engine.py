@@ -2,7 +2,7 @@
 
 Two emulator accounts: the stack's own token (``qoder:token``) and a profile ``team-b`` in
 ``qoder:profiles``. Every kind is declared in both (and an agent read back with ``Agent.get(...,
-profile=...)``); only the profile's name reaches state; a name
+profile=...)`` and ``get_agent(..., profile=...)``); only the profile's name reaches state; a name
 that is not configured fails the preview naming the property and the known profiles; after
 team-b's token is rotated (the old one no longer authenticates), refresh and destroy reach
 team-b's objects with the token the current config has for that name.
@@ -27,6 +27,7 @@ ROTATED = {TEAM_B_NEW: TEAM_B_OLD}  # the new token opens the account of the old
 PROGRAM = """
 import pulumi
 from pulumi_qoder import Agent, Deployment, Environment, StaticBearerAuthArgs, Vault, VaultCredential
+from pulumi_qoder.lookups import get_agent
 
 cfg = pulumi.Config()
 for team, profile in (("a", None), ("b", cfg.get("profile") or "team-b")):
@@ -43,6 +44,7 @@ for team, profile in (("a", None), ("b", cfg.get("profile") or "team-b")):
         pulumi.export(f"{kind}_{team}", resource.id)
     # Read back through the engine with the same profile (only that account sees it).
     pulumi.export(f"seen_{team}", Agent.get(f"seen-{team}", bot.id, profile=profile).name)
+    pulumi.export(f"lookup_{team}", get_agent(bot.id, profile=profile).apply(lambda a: a["name"]))
 """
 
 KINDS = {
@@ -96,6 +98,7 @@ def test_two_accounts_in_one_stack_by_profile_name_through_a_token_rotation(
         ours = [r for r in shown["deployment"]["resources"] if "/qoder:" in r["type"]]
         assert len(ours) == 12  # 5 kinds x 2 accounts, and the 2 read back with Agent.get
         assert (outputs["seen_a"], outputs["seen_b"]) == ("bot-a", "bot-b")
+        assert (outputs["lookup_a"], outputs["lookup_b"]) == ("bot-a", "bot-b")
         for resource in ours:
             team_b = resource["urn"].endswith("-b")
             assert resource["inputs"].get("profile") == ("team-b" if team_b else None), resource["urn"]
