@@ -25,41 +25,52 @@ def check(model: type[BaseModel], body: Any) -> None:
     model.model_validate(body)
 
 
+class Sent:
+    """Posts a body after checking it against the request model /openapi.json documents for it:
+    what the validators accept, the published request schema must accept too."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def post(self, path: str, model: type[BaseModel], body: dict[str, Any]) -> Any:
+        model.model_validate(body)
+        return ok(self.client.post(path, json=body))
+
+
 def test_every_response_shape_matches_its_wire_model(emu: EmulatorHandle, client: httpx.Client) -> None:
-    helper = ok(client.post("/agents", json={"name": "helper", "model": "ultimate"}))
-    agent = ok(
-        client.post(
-            "/agents",
-            json={
-                "name": "lead",
-                "model": {"id": "claude-opus-4-8", "effort": {"type": "high"}, "speed": "fast"},
-                "multiagent": {"type": "coordinator", "agents": [helper["id"], {"type": "self"}]},
-                "tools": [{"type": "agent_toolset_20260401"}],
-                "metadata": {"team": "ops"},
-            },
-        )
+    sent = Sent(client)
+    helper = sent.post("/agents", wire.AgentCreate, {"name": "helper", "model": "ultimate"})
+    agent = sent.post(
+        "/agents",
+        wire.AgentCreate,
+        {
+            "name": "lead",
+            "model": {"id": "claude-opus-4-8", "effort": {"type": "high"}, "speed": "fast"},
+            "multiagent": {"type": "coordinator", "agents": [helper["id"], {"type": "self"}]},
+            "tools": [{"type": "agent_toolset_20260401"}],
+            "metadata": {"team": "ops"},
+        },
     )
-    updated = ok(client.post(f"/agents/{agent['id']}", json={"system": "Be brief."}))
-    env = ok(
-        client.post(
-            "/environments",
-            json={
-                "name": "net",
-                "scope": "organization",
-                "config": {
-                    "type": "cloud",
-                    "setup_script": "make",
-                    "networking": {"type": "limited", "allowed_hosts": ["example.com"]},
-                    "packages": {"pip": ["httpx"]},
-                },
+    updated = sent.post(f"/agents/{agent['id']}", wire.AgentUpdate, {"system": "Be brief."})
+    env = sent.post(
+        "/environments",
+        wire.EnvironmentCreate,
+        {
+            "name": "net",
+            "scope": "organization",
+            "config": {
+                "type": "cloud",
+                "setup_script": "make",
+                "networking": {"type": "limited", "allowed_hosts": ["example.com"]},
+                "packages": {"pip": ["httpx"]},
             },
-        )
+        },
     )
-    bare_env = ok(client.post("/environments", json={"name": "bare"}))
+    bare_env = sent.post("/environments", wire.EnvironmentCreate, {"name": "bare"})
     inline = {"mcp_server_url": "https://m.example.com", "type": "static_bearer", "access_token": "t"}
-    vault = ok(client.post("/vaults", json={"display_name": "keys", "credentials": [inline]}))
+    vault = sent.post("/vaults", wire.VaultCreate, {"display_name": "keys", "credentials": [inline]})
     credentials = [
-        ok(client.post(f"/vaults/{vault['id']}/credentials", json={"auth": auth}))
+        sent.post(f"/vaults/{vault['id']}/credentials", wire.CredentialCreate, {"auth": auth})
         for auth in (
             {"type": "static_bearer", "token": "t", "mcp_server_url": "https://a.example.com"},
             {
@@ -82,38 +93,37 @@ def test_every_response_shape_matches_its_wire_model(emu: EmulatorHandle, client
             },
         )
     ]
-    deployment = ok(
-        client.post(
-            "/deployments",
-            json={
-                "name": "full",
-                "agent": {"type": "agent", "id": agent["id"], "version": 1},
-                "environment_id": env["id"],
-                "vault_ids": [vault["id"]],
-                "schedule": {"type": "cron", "expression": "0 * * * *", "timezone": "UTC"},
-                "initial_events": [
-                    {"type": "system.message", "content": [{"type": "text", "text": "rules"}]},
-                    {"type": "user.message", "content": "plain text"},
-                    {
-                        "type": "user.define_outcome",
-                        "description": "a report",
-                        "rubric": {"type": "text", "content": "complete"},
-                    },
-                ],
-                "resources": [
-                    {
-                        "type": "github_repository",
-                        "url": "https://github.com/o/r",
-                        "authorization_token": "g",
-                    },
-                    {"type": "file", "file_id": "file_1"},
-                    {"type": "memory_store", "memory_store_id": "mem_1"},
-                ],
-                "metadata": {"team": "ops", "cas_config": {"config": {"max_retries": 1}}},
-                "budget": {"type": "limit", "max_credit_cost": "9.99"},
-                "environment_variables": "A=1",
-            },
-        )
+    deployment = sent.post(
+        "/deployments",
+        wire.DeploymentCreate,
+        {
+            "name": "full",
+            "agent": {"type": "agent", "id": agent["id"], "version": 1},
+            "environment_id": env["id"],
+            "vault_ids": [vault["id"]],
+            "schedule": {"type": "cron", "expression": "0 * * * *", "timezone": "UTC"},
+            "initial_events": [
+                {"type": "system.message", "content": [{"type": "text", "text": "rules"}]},
+                {"type": "user.message", "content": "plain text"},
+                {
+                    "type": "user.define_outcome",
+                    "description": "a report",
+                    "rubric": {"type": "text", "content": "complete"},
+                },
+            ],
+            "resources": [
+                {
+                    "type": "github_repository",
+                    "url": "https://github.com/o/r",
+                    "authorization_token": "g",
+                },
+                {"type": "file", "file_id": "file_1"},
+                {"type": "memory_store", "memory_store_id": "mem_1"},
+            ],
+            "metadata": {"team": "ops", "cas_config": {"config": {"max_retries": 1}}},
+            "budget": {"type": "limit", "max_credit_cost": "9.99"},
+            "environment_variables": "A=1",
+        },
     )
     manual = ok(client.post(f"/deployments/{deployment['id']}/run"))
     paused = ok(client.post(f"/deployments/{deployment['id']}/pause"))
