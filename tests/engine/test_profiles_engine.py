@@ -136,3 +136,48 @@ def test_two_accounts_in_one_stack_by_profile_name_through_a_token_rotation(
         assert _live(emulator, STACK_TOKEN, outputs, "a") == none
         assert _live(emulator, TEAM_B_NEW, outputs, "b") == none
         assert project.resources() == []
+
+
+MOVING = """
+import pulumi
+from pulumi_qoder import Environment
+
+env = Environment("env", name="moving", profile=pulumi.Config().get("profile"))
+pulumi.export("id", env.id)
+"""
+
+
+def _ops(project: PulumiProject) -> list[str]:
+    plan = project.preview_json()
+    return [s["op"] for s in plan.get("steps", []) if s["urn"].endswith("::env")]
+
+
+def test_a_profile_change_replaces_only_across_accounts(
+    make_project: Callable[..., PulumiProject],
+) -> None:
+    with running_emulator(tokens=(STACK_TOKEN, TEAM_B_OLD)) as emulator:
+        project = make_project(MOVING)
+        _configure(project, emulator, TEAM_B_OLD)
+        project.run("config", "set", "--path", "qoder:profiles.own.token", STACK_TOKEN, "--secret")
+        project.up()
+        first = project.outputs()["id"]
+
+        # The stack's own token under a profile's name: the same account, an in-place change.
+        project.set_config("profile", "own")
+        assert _ops(project) == ["update"]
+        emulator.clear_requests()
+        project.up()
+        assert project.outputs()["id"] == first
+        assert {r["method"] for r in emulator.requests()} == {"GET"}  # nothing written
+
+        # Another account: made there, removed here.
+        project.set_config("profile", "team-b")
+        assert _ops(project) == ["replace"]
+        project.up()
+        moved = project.outputs()["id"]
+        with emulator.api(TEAM_B_OLD) as api:
+            assert api.get(f"/environments/{moved}").json()["name"] == "moving"
+        with emulator.api(STACK_TOKEN) as api:
+            gone = api.get(f"/environments/{first}")
+            assert gone.status_code == 404 or gone.json()["archived_at"] is not None
+        project.destroy()
