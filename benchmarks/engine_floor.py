@@ -201,7 +201,9 @@ def run_variant(
     project = PulumiProject(directory, env)
     imports = FLOOR_IMPORTS if variant == "floor" else PROVIDER_IMPORTS
     project.write_program(PROGRAM.format(imports=imports))
-    project.run("stack", "init", "bench")
+    # A stack name of its own per run: the same declared resources re-created on one emulator
+    # would otherwise replay their archived twins (create keys are per declared resource).
+    project.run("stack", "init", f"bench-{directory.name}")
     project.set_config("count", str(n))
     extra = () if parallel == "default" else ("--parallel", parallel)
     results.add(variant, "up (create)", measure(emu, lambda: project.up(*extra)))
