@@ -111,9 +111,17 @@ def test_an_unconfigured_name_fails_check_naming_the_property_and_the_known_prof
     [failure] = bare.check({}, {"name": "x", "model": "ultimate", "profile": "team-c"}).failures
     assert "qoder:profiles is not set" in failure.reason
     assert "pulumi config set --secret --path 'qoder:profiles.team-c.token'" in failure.reason
-    # Not known yet at preview: no failure, and no call with another account's credentials.
-    unknown = provider.check({}, {"name": "x", "model": "ultimate", "profile": UNKNOWN})
-    assert unknown.failures == []
+    [wrong_type] = provider.check({}, {"name": "x", "model": "ultimate", "profile": 7}).failures
+    assert (
+        wrong_type.reason == "profile: must be the name of a profile in stack config qoder:profiles, got int"
+    )
+    # Not known yet at preview: no failure, and no call with another account's credentials (an
+    # adoption is previewed without reading, since which account holds it is not known yet).
+    emulator.clear_requests()
+    news = {"name": "x", "model": "ultimate", "profile": UNKNOWN, "adopt_id": "agent_0123"}
+    unknown = provider.check({}, news)
+    assert unknown.failures == [] and unknown.inputs["adopt_id"] == "agent_0123"
+    assert emulator.requests() == []
 
 
 def test_a_profile_change_replaces_only_when_it_reaches_another_account(emulator: EmulatorHandle) -> None:
