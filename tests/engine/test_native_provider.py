@@ -17,7 +17,7 @@ from pulumi.provider.experimental.provider import PropertyDiffKind
 
 from pulumi_qoder.core.values import UNKNOWN
 from pulumi_qoder.native.diff import detailed_diff
-from pulumi_qoder.native.values import unknown
+from pulumi_qoder.native.values import from_engine, secret_keys, to_engine, unknown
 from pulumi_qoder.resources.deployment.args import DeploymentArgs
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 from tests.engine.conftest import PulumiProject
@@ -93,6 +93,14 @@ def test_detailed_diff_names_leaf_paths_and_flags_replacements() -> None:
     assert {p: d.kind for p, d in diff.items()} == {"description": PropertyDiffKind.ADD}
     diff = detailed_diff({"name": "v"}, {"name": UNKNOWN})
     assert {p: d.kind for p, d in diff.items()} == {"name": PropertyDiffKind.UPDATE}
+
+
+def test_values_round_trip_the_wire_with_numbers_secrets_and_unknowns() -> None:
+    plain = {"n": 2, "ratio": 0.5, "flag": True, "nested": {"list": [1, "a", None]}, "later": UNKNOWN}
+    sent = PropertyValue.unmarshal_map(PropertyValue.marshal_map(to_engine(plain, secrets=["nested"])))
+    assert from_engine(sent) == plain  # integral numbers come back as ints, unknowns as the marker
+    assert secret_keys(sent) == {"nested"}
+    assert sent["nested"].is_secret and not sent["n"].is_secret
 
 
 # -- the SDK workaround ---------------------------------------------------------------------------
