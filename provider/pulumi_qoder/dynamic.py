@@ -47,7 +47,14 @@ from .wire.profiles import (
 if TYPE_CHECKING:
     from .wire.client import QoderClient
 
-__all__ = ["DynamicProvider", "QoderResource", "args_to_props", "collect_props", "seed_outputs"]
+__all__ = [
+    "DynamicProvider",
+    "QoderResource",
+    "args_to_props",
+    "collect_props",
+    "program_flavor",
+    "seed_outputs",
+]
 
 
 def plain(value: Any) -> Any:
@@ -216,6 +223,19 @@ def _with_profile(values: dict[str, Any], profile: Any) -> dict[str, Any]:
 
 
 # -- constructor helpers ------------------------------------------------------------------------
+
+
+def program_flavor(profile: Any = None) -> str:
+    """The service a resource's provider talks to, as the program sees it (stack config
+    ``qoder:flavor``/``qoder:baseUrl``/``qoder:profiles``, else the environment): for resource
+    options that differ per service. ``profile``: the resource's profile input, when a plain name."""
+    config = pulumi.Config("qoder")
+    values: dict[str, Any] = {f"qoder:{k}": config.get(k) for k in ("flavor", "baseUrl", "profiles")}
+    name = profile if isinstance(profile, str) else None
+    try:
+        return flavor_for(values, name)
+    except ConfigurationError:  # a bad profile or flavor: the provider's check says so, by name
+        return flavor_for({k: x for k, x in values.items() if k != CONFIG_PROFILES}, None)
 
 
 def args_to_props(value: Any) -> Any:

@@ -176,3 +176,39 @@ def test_claude_managed_agents_example(
         with emu.api() as api:
             archived = api.get(f"/deployments/{outputs['deployment_id']}").json()
         assert archived["archived_at"] is not None and archived["name"] == "daily-report"
+
+
+VAULT_PROGRAM = """
+import pulumi
+from pulumi_qoder import Vault
+
+cfg = pulumi.Config()
+keys = Vault("keys", display_name=cfg.get("vaultName") or "team-keys", metadata={"team": "ops"})
+pulumi.export("vault", keys.id)
+"""
+
+
+@pytest.mark.parametrize(("flavor", "in_place"), [("cma", True), ("qoder", False)])
+def test_vault_rename_is_an_update_on_cma_and_a_replacement_on_qoder(
+    flavor: str, in_place: bool, make_project: Callable[..., PulumiProject]
+) -> None:
+    with running_emulator(tokens=(KEY,), clock="manual", flavor=flavor) as emu:
+        project = make_project(
+            VAULT_PROGRAM,
+            env={
+                "QODER_FLAVOR": flavor,
+                "QODER_BASE_URL": emu.base_url,
+                "QODER_PAT": KEY,
+                "ANTHROPIC_API_KEY": KEY,
+            },
+        )
+        project.up()
+        first = project.outputs()["vault"]
+        project.set_config("vaultName", "team-keys-2")
+        diff = project.preview("--diff").stdout
+        assert ("+-" in diff) is not in_place, diff
+        project.up()
+        second = project.outputs()["vault"]
+        assert (second == first) is in_place
+        names = [v["display_name"] for v in live(emu, "/vaults")]
+        assert names == ["team-keys-2"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...core import objects
+from ...core import fields, objects
+from ...core.flavor_rules import current_flavor
 from ...core.lifecycle import Lifecycle
 from ...core.values import JSON
 from ...wire.errors import QoderAPIError, QoderError
@@ -52,6 +53,15 @@ class VaultLifecycle(Lifecycle):
         # Reached only when nothing but the provider itself changed (a package upgrade), or when
         # a user's ignore_changes/replace_on_changes override hid a real change from the plan.
         changed = sorted(k for k in REPLACE_ON_CHANGES if old.get(k) != new.get(k))
+        if current_flavor() == "cma" and changed and "credentials" not in changed:
+            # CMA updates a vault in place (POST /v1/vaults/{id}); the resource registers only
+            # ``credentials`` as replace-on-change there (resource.py).
+            patch: JSON = {}
+            if "display_name" in changed:
+                patch["display_name"] = new["display_name"]
+            if "metadata" in changed:
+                patch["metadata"] = fields.metadata_patch(old.get("metadata"), new.get("metadata"))
+            return client.update_object(COLLECTION, id_, patch)
         if changed:
             raise QoderError(
                 f"vault {id_}: {', '.join(changed)} cannot change in place (the Qoder API has no "

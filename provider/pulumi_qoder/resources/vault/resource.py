@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, QoderResource, collect_props
+from ...dynamic import DynamicProvider, QoderResource, collect_props, program_flavor
 from .args import VaultArgs, VaultArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS, REPLACE_ON_CHANGES, SECRET_OUTPUTS
 from .lifecycle import VaultLifecycle
@@ -66,7 +66,10 @@ class Vault(QoderResource, module="qoder", name="Vault"):
             pulumi.ResourceOptions(
                 # ... and as an output, whatever the engine's by-key re-marking does on refresh.
                 additional_secret_outputs=SECRET_OUTPUTS,
-                replace_on_changes=REPLACE_ON_CHANGES,
+                # CMA updates display_name and metadata in place (docs/cma.md).
+                replace_on_changes=(
+                    ["credentials"] if program_flavor(props.get("profile")) == "cma" else REPLACE_ON_CHANGES
+                ),
             ),
             opts,
         )
