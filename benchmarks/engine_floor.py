@@ -18,7 +18,8 @@ waits on the CLI). Also: state bytes per resource for both, and the peak RSS of 
 ``--before DIR`` adds a third variant, the provider of another checkout (a ``git worktree`` of an
 older commit: its provider, emulator and cron directories go first on PYTHONPATH, for the program
 and the provider process), interleaved with the other two; ratios are then printed for it too.
-``--env K=V`` sets an environment variable for every ``pulumi`` command of every variant.
+``--after DIR`` runs the provider variant from such a checkout too (a snapshot of the commit
+measured: the shared working tree may change during a long run). ``--env K=V`` sets an environment variable for every ``pulumi`` command of every variant.
 """
 
 from __future__ import annotations
@@ -181,6 +182,7 @@ def run_variant(
     results: Results,
     before: Path | None = None,
     extra_env: dict[str, str] | None = None,
+    after: Path | None = None,
 ) -> None:
     directory = scratch / f"{variant}-{time.monotonic_ns()}"
     directory.mkdir()
@@ -194,8 +196,9 @@ def run_variant(
         QODER_PAT=emu.tokens[0],
         PYTHONPATH=str(directory),  # the floor module, for the provider process too
     )
-    if variant == "before" and before is not None:
-        paths = [str(before / d) for d in ("provider", "emulator", "cron")]
+    tree = {"before": before, "provider": after}.get(variant)
+    if tree is not None:
+        paths = [str(tree / d) for d in ("provider", "emulator", "cron")]
         env["PYTHONPATH"] = os.pathsep.join([*paths, str(directory)])
     env.update(extra_env or {})
     project = PulumiProject(directory, env)
@@ -257,6 +260,9 @@ def main() -> int:
     parser.add_argument("--parallel", nargs="+", default=["default"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before", type=Path, help="checkout of an older commit, run as a third variant")
+    parser.add_argument(
+        "--after", type=Path, help="checkout the provider variant runs from (default: this one, live)"
+    )
     parser.add_argument("--env", nargs="*", default=[], metavar="K=V", help="environment for every command")
     args = parser.parse_args()
     extra_env = dict(item.split("=", 1) for item in args.env)
@@ -272,7 +278,16 @@ def main() -> int:
                     for variant in order:
                         with provider_peak_rss() as peaks:
                             run_variant(
-                                variant, engine, Path(tmp), emu, n, parallel, results, args.before, extra_env
+                                variant,
+                                engine,
+                                Path(tmp),
+                                emu,
+                                n,
+                                parallel,
+                                results,
+                                args.before,
+                                extra_env,
+                                args.after,
                             )
                         results.peak_rss_mb.setdefault(variant, []).extend(peaks)
             report(n, parallel, results, load)
