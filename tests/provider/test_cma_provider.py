@@ -220,3 +220,40 @@ def test_the_native_front_end_applies_the_flavor_too(monkeypatch: pytest.MonkeyP
 
     assert any("exists on Qoder only" in r and "qoder:flavor cma" in r for r in reasons_for("cma"))
     assert reasons_for("qoder") == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "first", "second"),
+    [
+        (
+            AgentProvider,
+            {"name": "a", "model": "claude-sonnet-4-6", "system": "x", "metadata": {"a": "1"}},
+            {
+                "name": "a",
+                "model": {"id": "claude-opus-4-7", "speed": "fast"},
+                "system": "y",
+                "metadata": {"b": "2"},
+            },
+        ),
+        (
+            EnvironmentProvider,
+            {"name": "e", "metadata": {"a": "1"}},
+            {
+                "name": "e2",
+                "metadata": {"b": "2"},
+                "config": {"type": "cloud", "networking": {"type": "limited", "allowed_hosts": ["x.com"]}},
+            },
+        ),
+    ],
+)
+def test_agent_and_environment_update_in_place_without_drift(
+    provider: type[Any], first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    p = provider()
+    obj_id, inputs, outs = created(p, first)
+    news = p.check(inputs, second).inputs
+    updated = p.update(obj_id, outs, news)
+    assert updated.outs is not None
+    read = p.read(obj_id, updated.outs)
+    assert read.id == obj_id and read.inputs is not None
+    assert {k: read.inputs.get(k) for k in news} == news  # refresh shows no drift
