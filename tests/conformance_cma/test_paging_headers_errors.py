@@ -64,10 +64,14 @@ def test_authentication_x_api_key_bearer_and_bad_key(emu: EmulatorHandle) -> Non
 
 def test_beta_and_version_headers_are_required(emu: EmulatorHandle) -> None:
     with httpx.Client(base_url=emu.root_url + "/v1", headers={"x-api-key": TOKENS[0]}) as raw:
+        emu.clear_requests()
         no_beta = raw.get("/agents", headers={"anthropic-version": "2023-06-01"})
         assert no_beta.status_code == 400
         assert "managed-agents-2026-04-01" in no_beta.json()["error"]["message"]
         assert no_beta.json()["request_id"] == no_beta.headers["request-id"]
+        (logged,) = emu.requests()  # rejected inside the request log, as the x-api-key account
+        assert logged["request_id"] == no_beta.headers["request-id"] and logged["status"] == 400
+        assert logged["account"] == 0
         other_beta = raw.get(
             "/agents", headers={"anthropic-version": "2023-06-01", "anthropic-beta": "files-api-2025-04-14"}
         )
