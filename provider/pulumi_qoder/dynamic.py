@@ -305,7 +305,15 @@ class QoderResource(pulumi.dynamic.Resource):
     ) -> None:
         key = resource_key(pulumi.get_project(), pulumi.get_stack(), self._resource_type_name, name)
         props = {**props, RESOURCE_KEY: key}
-        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(ignore_changes=[RESOURCE_KEY]), opts)
+        defaults = pulumi.ResourceOptions(ignore_changes=[RESOURCE_KEY])
+        if program_flavor(props.get(PROFILE_KEY)) == "cma":
+            # No Idempotency-Key on CMA: a create-first replacement with an unchanged body would
+            # find, by its create token, the very object it replaces (docs/cma.md). The user's
+            # own delete_before_replace still wins.
+            defaults = pulumi.ResourceOptions.merge(
+                defaults, pulumi.ResourceOptions(delete_before_replace=True)
+            )
+        opts = pulumi.ResourceOptions.merge(defaults, opts)
         super().__init__(provider, name, props, opts)
 
 

@@ -212,3 +212,23 @@ def test_vault_rename_is_an_update_on_cma_and_a_replacement_on_qoder(
         assert (second == first) is in_place
         names = [v["display_name"] for v in live(emu, "/vaults")]
         assert names == ["team-keys-2"]
+
+
+def test_up_replace_on_cma_deletes_first_so_the_create_token_finds_nothing(
+    make_project: Callable[..., PulumiProject],
+) -> None:
+    """``up --replace`` with an unchanged program derives the same create token: created first,
+    the new vault would be the old one found again, then deleted. On CMA resources replace
+    delete-first, so exactly one live vault remains, with a new id."""
+    with running_emulator(tokens=(KEY,), clock="manual", flavor="cma") as emu:
+        project = make_project(
+            VAULT_PROGRAM,
+            env={"QODER_FLAVOR": "cma", "QODER_BASE_URL": emu.base_url, "ANTHROPIC_API_KEY": KEY},
+        )
+        project.up()
+        first = project.outputs()["vault"]
+        (vault,) = project.resources("Vault")
+        project.up("--replace", vault["urn"])
+        second = project.outputs()["vault"]
+        assert second != first
+        assert [v["id"] for v in live(emu, "/vaults")] == [second]
