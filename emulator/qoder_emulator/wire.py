@@ -1,18 +1,31 @@
 """The wire schema: every request and response body, declared once as pydantic v2 models.
 
-Routes name these models (``response_model``, request bodies), so ``/openapi.json`` is generated
-from them; the schemathesis run checks every response against them. Request validation that must
-name a precise field path in Qoder's error envelope (``schedule.expression``,
-``initial_events[0].content``), and the rules a model cannot state (references, uniqueness,
-state transitions, cron and time-zone meaning), live in ``validation.py`` and the service.
+Routes validate request bodies with these models (``validation.validated`` maps a failure to
+Qoder's error envelope, naming the field path: ``schedule.expression``,
+``initial_events[0].content``) and name them as response models, so ``/openapi.json`` is
+generated from them; the schemathesis run checks every response against them. What a model
+cannot state is kept as small named rules from ``validation`` (cron and time-zone meaning, URLs,
+cross-field rules); references, uniqueness and state transitions are the backends' job.
 Responses forbid undeclared fields, so a field served but not declared fails the fuzz run.
 """
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+from . import validation as rules
 
 T = TypeVar("T")
 Timestamp = str  # RFC 3339, UTC, "Z"
@@ -26,6 +39,52 @@ class Open(BaseModel):
     """Nested shapes echoed as sent (tools, content blocks): open to fields the SDKs add."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class Body(BaseModel):
+    """A request body (or a part of one): JSON types exactly (no ``"1"`` for 1), no unknown field."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class OpenBody(BaseModel):
+    """A request object the emulator stores as sent (tools, MCP servers, skills)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+def _shape_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "<str>"
+    return "<object>" if isinstance(value, dict) else "<list>" if isinstance(value, list) else None
+
+
+def shape(expected: str) -> Discriminator:
+    """For ``Annotated[Annotated[str, STR] | Annotated[Model, OBJECT], shape("...")]``: members
+    told apart by the JSON type (``LIST`` too), so an error names the member the value is."""
+    return Discriminator(_shape_of, custom_error_type="shape", custom_error_message=expected)
+
+
+STR, OBJECT, LIST = Tag("<str>"), Tag("<object>"), Tag("<list>")
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+LongText = Annotated[str, StringConstraints(max_length=100_000)]
+Metadata = dict[str, Any]  # string values (``null`` deletes a key on update): ``validation.metadata``
+
+
+def _not_null(value: T | None) -> T:
+    if value is None:
+        raise rules.rule("cannot be null.")
+    return value
+
+
+def Checked(check: Callable[[Any], Any]) -> AfterValidator:
+    return AfterValidator(check)
+
+
+NotNull = AfterValidator(_not_null)  # a merge-patch field that may be omitted, never cleared
 
 
 # --- errors and lists ------------------------------------------------------------------------------
@@ -66,10 +125,16 @@ class AgentRef(Wire):
     version: int
 
 
-class AgentRefInput(Wire):
+class AgentRefInput(Body):
     type: Literal["agent"]
-    id: str
+    id: Id
     version: int | None = Field(None, ge=1)
+
+
+AgentInput = Annotated[
+    Annotated[Id, STR] | Annotated[AgentRefInput, OBJECT],
+    shape('an agent id or an object {"type": "agent", "id": ...}'),
+]
 
 
 class TextBlock(Wire):
@@ -136,40 +201,184 @@ class MemoryStoreResource(Wire):
 Resource = GithubRepository | FileResource | MemoryStoreResource
 
 
-class GithubRepositoryInput(Wire):
-    type: Literal["github_repository"]
-    url: str
-    authorization_token: str = Field(description="write-only: never echoed")
-    mount_path: str | None = None
-    checkout: Checkout | None = None
+# --- deployment request pieces ---------------------------------------------------------------------
 
 
-class FileResourceInput(Wire):
+class TextBlockInput(Body):
+    type: Literal["text"]
+    text: NonEmpty
+
+
+class Base64Source(Body):
+    type: Literal["base64"]
+    media_type: NonEmpty
+    data: NonEmpty
+
+
+class PlainTextSource(Body):
+    type: Literal["text"]
+    media_type: NonEmpty
+    data: NonEmpty
+
+
+class UrlSource(Body):
+    type: Literal["url"]
+    url: NonEmpty
+
+
+class FileSource(Body):
     type: Literal["file"]
-    file_id: str
-    mount_path: str | None = None
+    file_id: NonEmpty
 
 
-class MemoryStoreResourceInput(Wire):
+class ImageBlockInput(Body):
+    type: Literal["image"]
+    source: Annotated[Base64Source | UrlSource | FileSource, Field(discriminator="type")]
+
+
+class DocumentBlockInput(Body):
+    type: Literal["document"]
+    source: Annotated[Base64Source | PlainTextSource | UrlSource | FileSource, Field(discriminator="type")]
+    title: str | None = None
+    context: str | None = None
+
+
+class RedactedBlockInput(Body):
+    type: Literal["redacted"]
+
+
+ContentBlockInput = Annotated[
+    TextBlockInput | ImageBlockInput | DocumentBlockInput | RedactedBlockInput,
+    Field(discriminator="type"),
+]
+
+
+class UserMessageInput(Body):
+    type: Literal["user.message"]
+    content: Annotated[
+        Annotated[NonEmpty, STR] | Annotated[list[ContentBlockInput], LIST, Field(min_length=1)],
+        shape("a string or an array of content blocks"),
+    ] = Field(description="echoed as sent: a string or content blocks")
+
+
+class SystemMessageInput(Body):
+    type: Literal["system.message"]
+    content: Annotated[
+        Annotated[list[TextBlockInput], LIST, Field(min_length=1)], shape("an array of text blocks")
+    ]
+
+
+class TextRubric(Body):
+    type: Literal["text"]
+    content: Annotated[str, StringConstraints(min_length=1, max_length=262_144)]
+
+
+class FileRubric(Body):
+    type: Literal["file"]
+    file_id: NonEmpty
+
+
+class DefineOutcomeInput(Body):
+    type: Literal["user.define_outcome"]
+    description: NonEmpty
+    rubric: Annotated[TextRubric | FileRubric, Field(discriminator="type")]
+    max_iterations: int | None = Field(None, ge=1, le=20, description="default 3")
+
+
+InitialEventInput = Annotated[
+    UserMessageInput | SystemMessageInput | DefineOutcomeInput, Field(discriminator="type")
+]
+InitialEvents = Annotated[
+    list[InitialEventInput], Field(min_length=1, max_length=50), AfterValidator(rules.starts_a_run)
+]
+
+MountPath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class BranchCheckout(Body):
+    type: Literal["branch"]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+
+
+class CommitCheckout(Body):
+    type: Literal["commit"]
+    sha: Annotated[NonEmpty, AfterValidator(rules.commit_sha)]
+
+
+class GithubRepositoryInput(Body):
+    type: Literal["github_repository"]
+    url: Annotated[str, StringConstraints(min_length=1, max_length=2048), AfterValidator(rules.http_url)]
+    authorization_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)] = Field(
+        description="write-only: never echoed"
+    )
+    mount_path: MountPath | None = Field(None, description="default /workspace/<repository name>")
+    checkout: Annotated[BranchCheckout | CommitCheckout, Field(discriminator="type")] | None = None
+
+
+class FileResourceInput(Body):
+    type: Literal["file"]
+    file_id: Id
+    mount_path: MountPath | None = Field(None, description="default /mnt/session/uploads/<file_id>")
+
+
+class MemoryStoreResourceInput(Body):
     type: Literal["memory_store"]
-    memory_store_id: str
-    access: Literal["read_write", "read_only"] | None = None
-    instructions: str | None = None
+    memory_store_id: Id
+    access: Literal["read_write", "read_only"] | None = Field(None, description="default read_write")
+    instructions: Annotated[str, StringConstraints(max_length=4096)] | None = None
 
 
-ResourceInput = GithubRepositoryInput | FileResourceInput | MemoryStoreResourceInput
+ResourceInput = Annotated[
+    GithubRepositoryInput | FileResourceInput | MemoryStoreResourceInput, Field(discriminator="type")
+]
+Resources = Annotated[list[ResourceInput], Field(max_length=500)]
+VaultIds = Annotated[
+    list[Annotated[str, StringConstraints(max_length=128)]],
+    Field(max_length=50),
+    AfterValidator(rules.unique_ids),
+]
+
+
+class ScheduleInput(Body):
+    type: Literal["cron"]
+    expression: Annotated[str, AfterValidator(rules.cron_expression)] = Field(
+        description="5-field cron", examples=["0 9 * * *"]
+    )
+    timezone: Annotated[str, AfterValidator(rules.iana_timezone)] = Field(
+        description="IANA time zone", examples=["Asia/Shanghai"]
+    )
+
+
+class MoneyInput(Body):
+    currency: Literal["USD"]
+    amount: Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(rules.minor_units)]
+
+
+class BudgetInput(Body):
+    """One limit: ``max_credit_cost`` (Qoder) or ``max_list_cost`` (CMA)."""
+
+    type: Literal["limit"]
+    max_credit_cost: Annotated[NonEmpty, AfterValidator(rules.credit_cost)] | None = None
+    max_list_cost: MoneyInput | None = None
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> BudgetInput:
+        if self.max_credit_cost is None and self.max_list_cost is None:
+            raise rules.rule(None, "max_credit_cost")
+        return self
+
+
+Description = Annotated[str, StringConstraints(max_length=2048)]
+EnvironmentVariables = Annotated[str, StringConstraints(max_length=65_536), AfterValidator(rules.dotenv)]
 
 
 # --- deployments -----------------------------------------------------------------------------------
 
 
-class ScheduleInput(Wire):
+class Schedule(Wire):
     type: Literal["cron"]
-    expression: str = Field(description="5-field cron", examples=["0 9 * * *"])
-    timezone: str = Field(description="IANA time zone", examples=["Asia/Shanghai"])
-
-
-class Schedule(ScheduleInput):
+    expression: str
+    timezone: str
     upcoming_runs_at: list[Timestamp]
     last_run_at: Timestamp | None = None
 
@@ -235,37 +444,37 @@ class Deployment(Wire):
     updated_at: Timestamp
 
 
-class DeploymentCreate(Wire):
-    name: str = Field(min_length=1, max_length=256)
-    agent: str | AgentRefInput
-    environment_id: str
-    initial_events: list[InitialEvent] = Field(min_length=1, max_length=50)
-    description: str | None = None
-    schedule: ScheduleInput | None = None
-    resources: list[ResourceInput] | None = None
-    vault_ids: list[str] | None = Field(None, max_length=50)
-    metadata: dict[str, Any] | None = Field(None, description="string values; cas_config an object")
-    environment_variables: str | None = None
-    budget: Budget | None = None
+class DeploymentCreate(Body):
+    name: Name
+    agent: AgentInput
+    environment_id: Id
+    initial_events: InitialEvents
+    description: Description | None = None
+    schedule: ScheduleInput | None = Field(None, description="omitted or null: manual runs only")
+    resources: Resources | None = None
+    vault_ids: VaultIds | None = None
+    metadata: Metadata | None = Field(None, description="string values; cas_config an object")
+    environment_variables: EnvironmentVariables | None = None
+    budget: BudgetInput | None = None
 
 
-class DeploymentUpdate(Wire):
+class DeploymentUpdate(Body):
     """Merge-patch: omitted fields keep their value; ``null`` clears (``schedule: null`` = manual only)."""
 
-    name: str | None = Field(None, min_length=1, max_length=256)
-    agent: str | AgentRefInput | None = None
-    environment_id: str | None = None
-    initial_events: list[InitialEvent] | None = Field(None, min_length=1, max_length=50)
-    description: str | None = None
+    name: Annotated[Name | None, NotNull] = None
+    agent: Annotated[AgentInput | None, NotNull] = None
+    environment_id: Annotated[Id | None, NotNull] = None
+    initial_events: Annotated[InitialEvents | None, NotNull] = None
+    description: Description | None = None
     schedule: ScheduleInput | None = None
-    resources: list[ResourceInput] | None = None
-    vault_ids: list[str] | None = Field(None, max_length=50)
-    metadata: dict[str, Any] | None = None
-    environment_variables: str | None = None
-    budget: Budget | None = None
+    resources: Resources | None = None
+    vault_ids: VaultIds | None = None
+    metadata: Metadata | None = None
+    environment_variables: EnvironmentVariables | None = None
+    budget: BudgetInput | None = None
 
 
-class EmptyBody(Wire):
+class EmptyBody(Body):
     pass
 
 
@@ -314,11 +523,32 @@ class EffortObject(Wire):
 
 
 class ModelConfig(Wire):
-    id: str = Field(min_length=1, max_length=256)
+    id: str
     effort: Effort | EffortObject | None = None
     speed: Literal["standard", "fast"] | None = None
-    context_window: int | None = Field(None, ge=1)
+    context_window: int | None = None
     inference_geo: str | None = None
+
+
+class EffortInput(Body):
+    type: Effort
+
+
+class ModelConfigInput(Body):
+    id: Name
+    effort: (
+        Annotated[Annotated[Effort, STR] | Annotated[EffortInput, OBJECT], shape("an effort or {type}")]
+        | None
+    ) = None
+    speed: Literal["standard", "fast"] | None = None
+    context_window: int | None = Field(None, ge=1)
+    inference_geo: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+ModelInput = Annotated[
+    Annotated[Name, STR] | Annotated[ModelConfigInput, OBJECT],
+    shape("a model name or an object {id, effort?, speed?}"),
+]
 
 
 class SelfMember(Wire):
@@ -341,9 +571,38 @@ class Multiagent(Wire):
     agents: list[AgentMember | SelfMember | AdvisorMember]
 
 
-class MultiagentInput(Wire):
+class SelfMemberInput(Body):
+    type: Literal["self"]
+
+
+class AdvisorMemberInput(Body):
+    type: Literal["advisor"]
+    model: NonEmpty
+
+
+TeamMemberObject = Annotated[
+    AgentRefInput | SelfMemberInput | AdvisorMemberInput, Field(discriminator="type")
+]
+
+
+class MultiagentInput(Body):
     type: Literal["coordinator"]
-    agents: list[str | AgentRefInput | SelfMember | AdvisorMember] = Field(min_length=1, max_length=20)
+    agents: list[
+        Annotated[Annotated[Id, STR] | Annotated[TeamMemberObject, OBJECT], shape("an agent id or a member")]
+    ] = Field(min_length=1, max_length=20)
+
+
+class Tool(OpenBody):
+    type: NonEmpty = Field(description="agent_toolset_20260401, mcp_toolset, custom, ...")
+
+
+class McpServer(OpenBody):
+    type: Literal["url"]
+
+
+class Skill(OpenBody):
+    type: NonEmpty = Field(description="custom or qoder (anthropic on CMA)")
+    skill_id: NonEmpty
 
 
 class Agent(Wire):
@@ -367,28 +626,28 @@ class Agent(Wire):
     updated_at: Timestamp
 
 
-class AgentCreate(Wire):
-    name: str = Field(min_length=1, max_length=256)
-    model: str | ModelConfig
-    system: str | None = None
-    description: str | None = None
-    tools: list[dict[str, Any]] | None = Field(None, max_length=128)
-    mcp_servers: list[dict[str, Any]] | None = Field(None, max_length=20)
-    skills: list[dict[str, Any]] | None = Field(None, max_length=20)
-    metadata: dict[str, str] | None = None
+class AgentCreate(Body):
+    name: Name
+    model: ModelInput
+    system: LongText | None = None
+    description: LongText | None = None
+    tools: list[Tool] | None = Field(None, max_length=128)
+    mcp_servers: list[McpServer] | None = Field(None, max_length=20)
+    skills: list[Skill] | None = Field(None, max_length=20)
+    metadata: Metadata | None = None
     multiagent: MultiagentInput | None = None
 
 
-class AgentUpdate(Wire):
+class AgentUpdate(Body):
     version: int | None = Field(None, ge=1, description="optimistic concurrency, only when sent")
-    name: str | None = Field(None, min_length=1, max_length=256)
-    model: str | ModelConfig | None = None
-    system: str | None = None
-    description: str | None = None
-    tools: list[dict[str, Any]] | None = Field(None, max_length=128)
-    mcp_servers: list[dict[str, Any]] | None = Field(None, max_length=20)
-    skills: list[dict[str, Any]] | None = Field(None, max_length=20)
-    metadata: dict[str, str | None] | None = None
+    name: Annotated[Name | None, NotNull] = None
+    model: Annotated[ModelInput | None, NotNull] = None
+    system: LongText | None = None
+    description: LongText | None = None
+    tools: list[Tool] | None = Field(None, max_length=128)
+    mcp_servers: list[McpServer] | None = Field(None, max_length=20)
+    skills: list[Skill] | None = Field(None, max_length=20)
+    metadata: Metadata | None = None
     multiagent: MultiagentInput | None = None
 
 
@@ -434,22 +693,6 @@ class Environment(Wire):
     updated_at: Timestamp
 
 
-class EnvironmentCreate(Wire):
-    name: str = Field(min_length=1, max_length=256)
-    description: str | None = Field(None, max_length=1024)
-    config: EnvironmentConfig | None = None
-    scope: Literal["organization", "account"] | None = None
-    metadata: dict[str, str] | None = None
-
-
-class EnvironmentUpdate(Wire):
-    name: str | None = Field(None, min_length=1, max_length=256)
-    description: str | None = Field(None, max_length=1024)
-    config: EnvironmentConfig | None = None
-    scope: Literal["organization", "account"] | None = None
-    metadata: dict[str, str | None] | None = None
-
-
 # --- vaults and credentials ------------------------------------------------------------------------
 
 Protocol = Literal["sse", "streamable_http"]
@@ -469,13 +712,6 @@ class InlineCredential(Wire):
     updated_at: Timestamp
 
 
-class InlineCredentialInput(Wire):
-    mcp_server_url: str
-    type: Literal["static_bearer"]
-    access_token: str = Field(description="write-only: never echoed")
-    protocol: Protocol | None = None
-
-
 class Vault(Wire):
     id: str
     type: Literal["vault"]
@@ -486,12 +722,6 @@ class Vault(Wire):
     archived_at: Timestamp | None
     created_at: Timestamp
     updated_at: Timestamp
-
-
-class VaultCreate(Wire):
-    display_name: str = Field(min_length=1, max_length=255)
-    credentials: list[InlineCredentialInput] | None = Field(None, max_length=50)
-    metadata: dict[str, str] | None = None
 
 
 class EndpointAuth(Wire):
@@ -549,77 +779,203 @@ class Credential(Wire):
     updated_at: Timestamp
 
 
-class EndpointAuthInput(Wire):
-    type: Literal["none", "client_secret_basic", "client_secret_post"]
-    client_secret: str | None = Field(None, description="write-only")
+# --- environment request pieces ----------------------------------------------------------------------
+
+HostList = Annotated[list[Annotated[str, StringConstraints(max_length=253)]], Field(max_length=256)]
+PackageList = Annotated[list[Annotated[str, StringConstraints(max_length=256)]], Field(max_length=500)]
 
 
-class OAuthRefreshInput(Wire):
-    client_id: str
-    refresh_token: str = Field(description="write-only")
-    token_endpoint: str
-    token_endpoint_auth: EndpointAuthInput
-    resource: str | None = None
-    scope: str | None = None
+class UnrestrictedNetworkInput(Body):
+    type: Literal["unrestricted"]
 
 
-class StaticBearerInput(Wire):
+class LimitedNetworkInput(Body):
+    type: Literal["limited"]
+    allowed_hosts: HostList | None = None
+    allow_package_managers: bool = False
+    allow_mcp_servers: bool = False
+
+
+class PackagesInput(Body):
+    type: Literal["packages"] = "packages"
+    apt: PackageList | None = None
+    cargo: PackageList | None = None
+    gem: PackageList | None = None
+    go: PackageList | None = None
+    npm: PackageList | None = None
+    pip: PackageList | None = None
+
+
+class EnvironmentConfigInput(Body):
+    """``cloud`` (networking, packages, setup_script) or ``self_hosted`` (setup_script only)."""
+
+    type: Literal["cloud", "self_hosted"] = "cloud"
+    networking: (
+        Annotated[UnrestrictedNetworkInput | LimitedNetworkInput, Field(discriminator="type")] | None
+    ) = None
+    packages: PackagesInput | None = None
+    setup_script: Annotated[str, StringConstraints(max_length=65_536)] | None = None
+
+    @model_validator(mode="after")
+    def _self_hosted_fields(self) -> EnvironmentConfigInput:
+        if self.type == "self_hosted":
+            for cloud_only in ("networking", "packages"):
+                if cloud_only in self.model_fields_set:
+                    raise rules.unknown_field(cloud_only)
+        return self
+
+
+EnvironmentDescription = Annotated[str, StringConstraints(max_length=1024)]
+Scope = Literal["organization", "account"]
+
+
+class EnvironmentCreate(Body):
+    name: Name
+    description: EnvironmentDescription | None = None
+    config: EnvironmentConfigInput | None = Field(None, description="default {type: cloud}")
+    scope: Scope | None = Field(None, description="default account")
+    metadata: Metadata | None = None
+
+
+class EnvironmentUpdate(Body):
+    name: Annotated[Name | None, NotNull] = None
+    description: EnvironmentDescription | None = None
+    config: EnvironmentConfigInput | None = Field(None, description="null: back to {type: cloud}")
+    scope: Scope | None = None
+    metadata: Metadata | None = None
+
+
+# --- vault and credential request pieces -----------------------------------------------------------
+
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2048), AfterValidator(rules.http_url)]
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+DisplayName = Annotated[str, StringConstraints(max_length=255)]
+Timestamp3339 = Annotated[str, StringConstraints(min_length=1), AfterValidator(rules.rfc3339)]
+
+
+class InlineCredentialInput(Body):
+    mcp_server_url: Url
     type: Literal["static_bearer"]
-    token: str = Field(description="write-only")
-    mcp_server_url: str
-    protocol: Protocol | None = None
+    access_token: Secret = Field(description="write-only: never echoed")
+    protocol: Protocol = "streamable_http"
 
 
-class McpOAuthInput(Wire):
+class VaultCreate(Body):
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    credentials: Annotated[list[InlineCredentialInput], Field(max_length=50)] | None = None
+    metadata: Metadata | None = None
+
+
+class NoEndpointAuth(Body):
+    type: Literal["none"]
+
+
+class SecretEndpointAuth(Body):
+    type: Literal["client_secret_basic", "client_secret_post"]
+    client_secret: Secret = Field(description="write-only")
+
+
+class SecretEndpointAuthUpdate(Body):
+    type: Literal["client_secret_basic", "client_secret_post"]
+    client_secret: Secret | None = Field(None, description="write-only")
+
+
+EndpointAuthInput = Annotated[NoEndpointAuth | SecretEndpointAuth, Field(discriminator="type")]
+EndpointAuthUpdate = Annotated[NoEndpointAuth | SecretEndpointAuthUpdate, Field(discriminator="type")]
+
+
+class OAuthRefreshInput(Body):
+    client_id: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    refresh_token: Secret = Field(description="write-only")
+    token_endpoint: Url
+    token_endpoint_auth: EndpointAuthInput
+    resource: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    scope: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class UnrestrictedCredentialNetwork(Body):
+    type: Literal["unrestricted"]
+
+
+class LimitedCredentialNetwork(Body):
+    type: Literal["limited"]
+    allowed_hosts: HostList
+
+
+CredentialNetworkingInput = Annotated[
+    UnrestrictedCredentialNetwork | LimitedCredentialNetwork, Field(discriminator="type")
+]
+
+
+class InjectionLocationInput(Body):
+    body: bool | None = None
+    header: bool | None = None
+
+
+class StaticBearerInput(Body):
+    type: Literal["static_bearer"]
+    token: Secret = Field(description="write-only")
+    mcp_server_url: Url
+    protocol: Protocol | None = Field(None, description="default streamable_http")
+
+
+class McpOAuthInput(Body):
     type: Literal["mcp_oauth"]
-    access_token: str = Field(description="write-only")
-    mcp_server_url: str
-    expires_at: Timestamp | None = None
+    access_token: Secret = Field(description="write-only")
+    mcp_server_url: Url
+    expires_at: Timestamp3339 | None = None
     refresh: OAuthRefreshInput | None = None
 
 
-class EnvironmentVariableInput(Wire):
+class EnvironmentVariableInput(Body):
     type: Literal["environment_variable"]
-    secret_name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    secret_value: str = Field(description="write-only")
-    networking: CredentialNetworking
-    injection_location: InjectionLocation | None = None
+    secret_name: Annotated[
+        str, StringConstraints(min_length=1, max_length=256), AfterValidator(rules.env_var_name)
+    ]
+    secret_value: Secret = Field(description="write-only")
+    networking: CredentialNetworkingInput
+    injection_location: InjectionLocationInput | None = None
 
 
-class CredentialCreate(Wire):
-    auth: StaticBearerInput | McpOAuthInput | EnvironmentVariableInput
-    display_name: str | None = Field(None, max_length=255)
-    metadata: dict[str, str] | None = None
+class CredentialCreate(Body):
+    auth: Annotated[StaticBearerInput | McpOAuthInput | EnvironmentVariableInput, Field(discriminator="type")]
+    display_name: DisplayName | None = None
+    metadata: Metadata | None = None
 
 
-class OAuthRefreshUpdate(Wire):
-    refresh_token: str | None = None
-    scope: str | None = None
-    token_endpoint_auth: EndpointAuthInput | None = None
+class OAuthRefreshUpdate(Body):
+    refresh_token: Secret | None = None
+    scope: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    token_endpoint_auth: EndpointAuthUpdate | None = None
 
 
-class StaticBearerUpdate(Wire):
+class StaticBearerUpdate(Body):
     type: Literal["static_bearer"]
-    token: str | None = None
+    token: Secret | None = None
 
 
-class McpOAuthUpdate(Wire):
+class McpOAuthUpdate(Body):
     type: Literal["mcp_oauth"]
-    access_token: str | None = None
-    expires_at: Timestamp | None = None
+    access_token: Secret | None = None
+    expires_at: Timestamp3339 | None = None
     refresh: OAuthRefreshUpdate | None = None
 
 
-class EnvironmentVariableUpdate(Wire):
+class EnvironmentVariableUpdate(Body):
     type: Literal["environment_variable"]
-    secret_value: str | None = None
-    networking: CredentialNetworking | None = None
-    injection_location: InjectionLocation | None = None
+    secret_value: Secret | None = None
+    networking: CredentialNetworkingInput | None = None
+    injection_location: InjectionLocationInput | None = None
 
 
-class CredentialUpdate(Wire):
-    """In place; ``auth.type`` must stay the credential's type."""
+class CredentialUpdate(Body):
+    """In place; ``auth.type`` must stay the credential's type (checked against the stored one)."""
 
-    auth: StaticBearerUpdate | McpOAuthUpdate | EnvironmentVariableUpdate | None = None
-    display_name: str | None = Field(None, max_length=255)
-    metadata: dict[str, str | None] | None = None
+    auth: (
+        Annotated[
+            StaticBearerUpdate | McpOAuthUpdate | EnvironmentVariableUpdate, Field(discriminator="type")
+        ]
+        | None
+    ) = None
+    display_name: DisplayName | None = None
+    metadata: Metadata | None = None

@@ -17,6 +17,7 @@ from .. import wire
 from ..errors import ApiError, invalid
 from ..ids import parse_time
 from ..service import Account, CreatedRange, Emulator, PageParams, page_params
+from ..validation import validated
 
 _bearer = HTTPBearer(
     auto_error=False, description="A token given to the emulator with --token (one account each)"
@@ -53,6 +54,11 @@ async def json_body(request: Request) -> Any:
         return json.loads(raw)
     except ValueError as exc:
         raise invalid(None, "Request body must be valid JSON.") from exc
+
+
+async def body_of(request: Request, model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON body, validated by its ``wire`` model (a 400 naming the field path otherwise)."""
+    return validated(model, await json_body(request))
 
 
 def time_query(value: str | None, param: str) -> datetime | None:

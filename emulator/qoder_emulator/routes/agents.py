@@ -13,10 +13,10 @@ from ._common import (
     Auth,
     IncludeArchived,
     Pages,
+    body_of,
     created_range,
     emulator_of,
     include_archived,
-    json_body,
     reply,
     request_body,
 )
@@ -32,7 +32,7 @@ router = APIRouter(tags=["agents"])
     openapi_extra=request_body(wire.AgentCreate),
 )
 async def create_agent(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).agents.create(account, await json_body(request)), 201)
+    return reply(emulator_of(request).agents.create(account, await body_of(request, wire.AgentCreate)), 201)
 
 
 @router.get(
@@ -65,7 +65,9 @@ async def get_agent(
     openapi_extra=request_body(wire.AgentUpdate),
 )
 async def update_agent(request: Request, agent_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).agents.update(account, agent_id, await json_body(request)))
+    return reply(
+        emulator_of(request).agents.update(account, agent_id, await body_of(request, wire.AgentUpdate))
+    )
 
 
 @router.post("/agents/{agent_id}/archive", response_model=wire.Agent, responses=WRITE_ERRORS)

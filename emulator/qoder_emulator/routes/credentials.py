@@ -11,9 +11,9 @@ from ._common import (
     IncludeArchived,
     Name,
     Pages,
+    body_of,
     emulator_of,
     include_archived,
-    json_body,
     reply,
     request_body,
 )
@@ -31,7 +31,10 @@ CREDENTIAL = "/vaults/{vault_id}/credentials/{credential_id}"
 )
 async def create_credential(request: Request, vault_id: str, account: Auth) -> JSONResponse:
     return reply(
-        emulator_of(request).vaults.create_credential(account, vault_id, await json_body(request)), 201
+        emulator_of(request).vaults.create_credential(
+            account, vault_id, await body_of(request, wire.CredentialCreate)
+        ),
+        201,
     )
 
 
@@ -69,7 +72,7 @@ async def get_credential(request: Request, vault_id: str, credential_id: str, ac
 async def update_credential(
     request: Request, vault_id: str, credential_id: str, account: Auth
 ) -> JSONResponse:
-    body = await json_body(request)
+    body = await body_of(request, wire.CredentialUpdate)
     return reply(emulator_of(request).vaults.update_credential(account, vault_id, credential_id, body))
 
 

@@ -1,11 +1,12 @@
 """``/deployments``: create, list, get, update (merge-patch POST), archive, pause, unpause, run."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from .. import wire
+from ..validation import validated
 from ._common import (
     LIST_PARAMETERS,
     READ_ERRORS,
@@ -13,6 +14,7 @@ from ._common import (
     Auth,
     IncludeArchived,
     Pages,
+    body_of,
     created_range,
     emulator_of,
     include_archived,
@@ -24,6 +26,12 @@ from ._common import (
 router = APIRouter(tags=["deployments"])
 
 
+async def _empty_body(request: Request) -> dict[str, Any] | None:
+    """``POST .../run`` takes no body, or ``{}``."""
+    body = await json_body(request)
+    return None if body is None else validated(wire.EmptyBody, body)
+
+
 @router.post(
     "/deployments",
     response_model=wire.Deployment,
@@ -31,7 +39,9 @@ router = APIRouter(tags=["deployments"])
     openapi_extra=request_body(wire.DeploymentCreate),
 )
 async def create_deployment(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).deployments.create(account, await json_body(request)))  # 200 (#1)
+    return reply(
+        emulator_of(request).deployments.create(account, await body_of(request, wire.DeploymentCreate))
+    )  # 200 (#1)
 
 
 @router.get(
@@ -72,7 +82,11 @@ async def get_deployment(request: Request, deployment_id: str, account: Auth) ->
     openapi_extra=request_body(wire.DeploymentUpdate),
 )
 async def update_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).deployments.update(account, deployment_id, await json_body(request)))
+    return reply(
+        emulator_of(request).deployments.update(
+            account, deployment_id, await body_of(request, wire.DeploymentUpdate)
+        )
+    )
 
 
 @router.post("/deployments/{deployment_id}/archive", response_model=wire.Deployment, responses=WRITE_ERRORS)
@@ -97,4 +111,4 @@ async def unpause_deployment(request: Request, deployment_id: str, account: Auth
     openapi_extra=request_body(wire.EmptyBody, required=False),
 )
 async def run_deployment(request: Request, deployment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).deployments.run(account, deployment_id, await json_body(request)))
+    return reply(emulator_of(request).deployments.run(account, deployment_id, await _empty_body(request)))

@@ -11,10 +11,10 @@ from ._common import (
     Auth,
     IncludeArchived,
     Pages,
+    body_of,
     created_range,
     emulator_of,
     include_archived,
-    json_body,
     reply,
     request_body,
 )
@@ -30,7 +30,9 @@ router = APIRouter(tags=["environments"])
     openapi_extra=request_body(wire.EnvironmentCreate),
 )
 async def create_environment(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).environments.create(account, await json_body(request)), 201)
+    return reply(
+        emulator_of(request).environments.create(account, await body_of(request, wire.EnvironmentCreate)), 201
+    )
 
 
 @router.get(
@@ -61,7 +63,11 @@ async def get_environment(request: Request, environment_id: str, account: Auth) 
     openapi_extra=request_body(wire.EnvironmentUpdate),
 )
 async def update_environment(request: Request, environment_id: str, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).environments.update(account, environment_id, await json_body(request)))
+    return reply(
+        emulator_of(request).environments.update(
+            account, environment_id, await body_of(request, wire.EnvironmentUpdate)
+        )
+    )
 
 
 @router.post(

@@ -12,10 +12,10 @@ from ._common import (
     IncludeArchived,
     Name,
     Pages,
+    body_of,
     created_range,
     emulator_of,
     include_archived,
-    json_body,
     reply,
     request_body,
 )
@@ -31,7 +31,7 @@ router = APIRouter(tags=["vaults"])
     openapi_extra=request_body(wire.VaultCreate),
 )
 async def create_vault(request: Request, account: Auth) -> JSONResponse:
-    return reply(emulator_of(request).vaults.create(account, await json_body(request)), 201)
+    return reply(emulator_of(request).vaults.create(account, await body_of(request, wire.VaultCreate)), 201)
 
 
 @router.get(
