@@ -1,8 +1,10 @@
 """``/openapi.json``: generated from the routes and the ``wire`` models, then told the truth.
 
 FastAPI documents a 422 for every route with parameters; the emulator answers 400 in Qoder's
-envelope instead, so 422 is replaced. Request bodies are parsed by hand (to name field paths),
-so their schemas come from ``routes._common.REQUEST_MODELS``.
+envelope instead, so 422 is replaced. Request bodies are validated by their ``wire`` models in
+the route (``routes._common.body_of``: the raw JSON is kept, as the echo policy needs, and errors
+name Qoder's field paths), so the same models reach the document through
+``routes._common.REQUEST_MODELS``.
 """
 
 from __future__ import annotations

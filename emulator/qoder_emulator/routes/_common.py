@@ -46,7 +46,7 @@ def reply(payload: Any, status: int = 200) -> JSONResponse:
 
 
 async def json_body(request: Request) -> Any:
-    """The parsed body (None when empty); validation with named fields is the service's job."""
+    """The parsed body (None when empty), not validated: ``body_of`` validates it."""
     raw = await request.body()
     if not raw.strip():
         return None
@@ -147,7 +147,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 READ_ERRORS = errors(400, 401, 404)
 WRITE_ERRORS = errors(400, 401, 404, 409)
 
-# Request bodies are documented from ``wire`` models but parsed by hand (named field paths):
+# The ``wire`` model a route validates its body with (``body_of``) is the one it documents:
 # the schemas are added to the document by ``openapi.build_openapi``.
 REQUEST_MODELS: dict[str, type[BaseModel]] = {}
 
