@@ -90,6 +90,15 @@ CASES: list[Case] = [
         {"mcp_servers": [{"name": "gh", "url": "https://a.test"}]},
         rejects="mcp_servers[0].type",
     ),
+    Case(
+        "mcp_servers[0].type: url",
+        {"mcp_servers": [{"type": "stdio", "name": "gh", "url": "https://a.test"}]},
+        differs=Differs(
+            ACCEPTS,
+            "mcp_servers[0].type",
+            "SDK URLMCPServerParams: type is Literal['url']; the provider checks only a non-empty type",
+        ),
+    ),
     Case("skills: a list", {"skills": "skill_1"}, rejects="skills"),
     Case("skills: <= 20", {"skills": [{"type": "custom", "skill_id": "s"}] * 21}, rejects="skills"),
     Case("skills[0]: an object", {"skills": ["skill_1"]}, rejects="skills[0]"),
