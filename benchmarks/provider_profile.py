@@ -103,10 +103,8 @@ if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--wrap":
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
-from engine_floor import FLOOR_IMPORTS, FLOOR_MODULE, PROGRAM, PROVIDER_IMPORTS  # noqa: E402
-
+from benchmarks.engine_floor import FLOOR_IMPORTS, FLOOR_MODULE, PROGRAM, PROVIDER_IMPORTS  # noqa: E402
 from qoder_emulator.testing import EmulatorHandle, running_emulator  # noqa: E402
 from tests.engine.conftest import PulumiProject, obtain_engine, offline_env  # noqa: E402
 

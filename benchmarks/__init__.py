@@ -1,0 +1,1 @@
+"""On-demand performance scripts (a package, so mypy names each module once: benchmarks.X)."""
