@@ -258,6 +258,10 @@ def starts_a_run(events: list[Any]) -> list[Any]:
     return events
 
 
+# --- hand checks of free-form JSON: metadata values and ``cas_config`` (merged onto the stored
+# ones, so their limits hold for the result), list filters, and routes/cma.py's vault update ------
+
+
 def require_object(value: Any, param: str | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(param, f"{param or 'The request body'} must be a JSON object.")
