@@ -200,3 +200,23 @@ def test_manual_delete_without_any_visible_sibling_is_not_believed(
         EnvironmentProvider().read(*stack["environment"])
     assert "no other object of this stack reads back" in str(err.value)
     assert err.value.hint is not None and "`pulumi state delete`" in err.value.hint
+
+
+def test_a_sibling_probed_while_confirming_another_is_not_thereby_believed_gone(
+    stack: dict[str, tuple[str, dict[str, Any]]], emulator_target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine reads a refresh's objects in parallel: with another account's token, the twin's
+    # read has begun (asked) when the first environment's confirmation probes it and gets a 404.
+    # That 404 confirms nothing; the twin's own read must still fail and keep it in state.
+    twin = created(EnvironmentProvider(), {"name": emulator_target.unique("twin")})
+    monkeypatch.setenv("QODER_PAT", OTHER_TOKEN)
+    monkeypatch.setattr(objects, "SIBLING_WAIT", 0.2)
+    fresh_process()
+    provider = EnvironmentProvider()
+    objects._asked(provider.client(), "environments", twin[0])
+    with pytest.raises(QoderError, match="no other object of this stack reads back"):
+        provider.read(*stack["environment"])
+    with pytest.raises(QoderError, match="was not found at"):
+        provider.read(*twin)
+    with emulator_target.api() as api:
+        assert api.get(f"/environments/{twin[0]}").json().get("archived_at") is None

@@ -44,7 +44,10 @@ class _Seen:
 
     asked: dict[tuple[str, str], None] = field(default_factory=dict)  # ordered set
     readable: set[tuple[str, str]] = field(default_factory=set)
-    missing: set[tuple[str, str]] = field(default_factory=set)
+    missing: set[tuple[str, str]] = field(default_factory=set)  # gone: deleted by us, or confirmed
+    # Answered not-found when probed as a sibling: not a confirmation (with another account's
+    # token every sibling answers so), only a reason not to probe it again.
+    unconfirmed: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -97,12 +100,13 @@ def _sibling_reads(client: QoderClient, collection: str, id_: str) -> bool:
         with seen.lock:
             if seen.readable - {me}:
                 return True
-            candidates = [k for k in seen.asked if k != me and k not in probed and k not in seen.missing]
+            skip = probed | seen.missing | seen.unconfirmed
+            candidates = [k for k in seen.asked if k != me and k not in skip]
         for other in candidates[:SIBLING_PROBES]:
             probed.add(other)
             if get_or_none(client, *other) is None:
                 with seen.lock:
-                    seen.missing.add(other)
+                    seen.unconfirmed.add(other)
             else:
                 known_readable(client, *other)
                 return True
