@@ -93,11 +93,7 @@ CASES: list[Case] = [
     Case(
         "mcp_servers[0].type: url",
         {"mcp_servers": [{"type": "stdio", "name": "gh", "url": "https://a.test"}]},
-        differs=Differs(
-            ACCEPTS,
-            "mcp_servers[0].type",
-            "SDK URLMCPServerParams: type is Literal['url']; the provider checks only a non-empty type",
-        ),
+        rejects="mcp_servers[0].type",
     ),
     Case("skills: a list", {"skills": "skill_1"}, rejects="skills"),
     Case("skills: <= 20", {"skills": [{"type": "custom", "skill_id": "s"}] * 21}, rejects="skills"),

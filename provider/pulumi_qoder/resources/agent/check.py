@@ -87,7 +87,10 @@ def _check_items(f: Failures, key: str, value: Any) -> Any:
         path = f"{key}[{i}]"
         if is_unknown(item) or not v.is_mapping(f, path, item) or is_unknown(item):
             continue
-        v.string(f, f"{path}.type", item.get("type"), min_len=1)
+        if key == "mcp_servers":  # the SDK's only server kind: URLMCPServerParams, type "url"
+            v.one_of(f, f"{path}.type", item.get("type"), ("url",))
+        else:
+            v.string(f, f"{path}.type", item.get("type"), min_len=1)
         if key == "skills":
             v.string(f, f"{path}.skill_id", item.get("skill_id"), min_len=1)
     return list(value) or None
