@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import pickle
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -314,7 +315,13 @@ class QoderResource(pulumi.dynamic.Resource):
                 defaults, pulumi.ResourceOptions(delete_before_replace=True)
             )
         opts = pulumi.ResourceOptions.merge(defaults, opts)
-        super().__init__(provider, name, props, opts)
+        # The SDK's serialize_provider wraps pickle's _batch_setitems once more per resource and
+        # never unwraps it: the ~980th dynamic resource of a program died in a RecursionError.
+        batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+        try:
+            super().__init__(provider, name, props, opts)
+        finally:
+            pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
 
 
 one_line_errors()
