@@ -23,5 +23,5 @@ Deployment(
     environment_id=environment,
     initial_events=[{"type": "user.message", "content": "Summarise this week's merged pull requests"}],
     schedule={"expression": "0 17 * * 5", "timezone": "Asia/Shanghai"},
-    desired_status=config.get("digest_status") or "active",
+    desired_status="paused" if config.get_bool("digest_paused") else "active",
 )
