@@ -66,6 +66,7 @@ FLOOR_IMPORTS = "from floor import Agent, Deployment, Environment"
 
 # The floor: importable (pickled by reference, like ours), methods that only return.
 FLOOR_MODULE = """
+import pickle
 import uuid
 from typing import Any
 
@@ -98,7 +99,12 @@ _PROVIDER = FloorProvider()
 
 class _Floor(pulumi.dynamic.Resource):
     def __init__(self, resource_name: str, /, **props: Any) -> None:
-        super().__init__(_PROVIDER, resource_name, props, None)
+        # The provider's guard against the SDK's pickle patch piling up (RecursionError at ~980).
+        batch_setitems = pickle._Pickler._batch_setitems
+        try:
+            super().__init__(_PROVIDER, resource_name, props, None)
+        finally:
+            pickle._Pickler._batch_setitems = batch_setitems
 
 
 class Agent(_Floor, module="floor", name="Agent"):
