@@ -58,6 +58,8 @@ def test_a_run_killed_with_checkpoints_off_is_recovered_without_twins(
     env = {"QODER_BASE_URL": emulator.base_url, "QODER_PAT": emulator.tokens[0]}
     project = make_project(PROGRAM, env=env)
     run_env = {**project.env, "PULUMI_SKIP_CHECKPOINTS": "true"}
+    # Slow creates, so that the kill lands midway even on a fast, idle machine.
+    emulator.set_faults({"latency": {"ms": 400, "methods": ["POST"], "path_regex": "/deployments$"}})
     # The CLI and everything it started (language host, provider) in a group of their own.
     up = subprocess.Popen(
         ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--parallel", "2"],
@@ -72,6 +74,7 @@ def test_a_run_killed_with_checkpoints_off_is_recovered_without_twins(
         time.sleep(0.05)
     os.killpg(up.pid, signal.SIGKILL)
     up.wait(timeout=30)
+    emulator.clear_faults()
     killed_after = live_deployments(emulator)
     assert 3 <= len(killed_after) < COUNT, "the run was not killed midway; the test proves nothing"
     assert not project.resources("qoder:Deployment"), "checkpoints off: the dead run wrote no state"
