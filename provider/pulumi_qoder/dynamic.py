@@ -13,8 +13,8 @@ import dataclasses
 import functools
 import pickle
 import sys
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import pulumi
 from pulumi.dynamic import (
@@ -322,6 +322,26 @@ class QoderResource(pulumi.dynamic.Resource):
             super().__init__(provider, name, props, opts)
         finally:
             pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
+
+
+class ReadableResource(QoderResource):
+    """A resource that an existing object can be read into by id (``Kind.get``)."""
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        profile: pulumi.Input[str] | None = None,
+    ) -> Self:
+        """An existing object read into the stack by the engine (one ``GET``, again at each ``up``
+        and ``refresh``); read-only: this stack never updates, archives or deletes it.
+        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
+        read_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        # No other input: the engine reads them. Each kind's constructor takes (name, args, opts).
+        construct = cast(Callable[..., Self], cls)
+        return construct(resource_name, None, read_opts, profile=profile)
 
 
 one_line_errors()

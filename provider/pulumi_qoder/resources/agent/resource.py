@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, QoderResource, collect_props
+from ...dynamic import DynamicProvider, ReadableResource, collect_props
 from .args import AgentArgs, AgentArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS
 from .lifecycle import AgentLifecycle
@@ -23,7 +23,7 @@ class AgentProvider(DynamicProvider):
     lifecycle = AgentLifecycle
 
 
-class Agent(QoderResource, module="qoder", name="Agent"):
+class Agent(ReadableResource, module="qoder", name="Agent"):
     """A Qoder agent. ``version`` increments on every update; destroying it archives it."""
 
     name: pulumi.Output[str]
@@ -64,18 +64,3 @@ class Agent(QoderResource, module="qoder", name="Agent"):
     ) -> None:
         props = collect_props("Agent", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
         super().__init__(AgentProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        profile: pulumi.Input[str] | None = None,
-    ) -> Agent:
-        """An existing agent (``agent_...``) read into the stack by the engine (one ``GET``, again at
-        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
-        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
-        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
-        return Agent(
-            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
-        )

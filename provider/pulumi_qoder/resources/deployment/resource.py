@@ -8,7 +8,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, QoderResource, collect_props
+from ...dynamic import DynamicProvider, ReadableResource, collect_props
 from .args import DeploymentArgs, DeploymentArgsDict
 from .check import COMPUTED_INPUT_KEYS, INPUT_KEYS, OUTPUT_KEYS
 from .lifecycle import DeploymentLifecycle
@@ -34,7 +34,7 @@ def _has_repository(resources: Any) -> bool:
     )
 
 
-class Deployment(QoderResource, module="qoder", name="Deployment"):
+class Deployment(ReadableResource, module="qoder", name="Deployment"):
     """A Qoder Cloud Agents deployment. Deleting it archives it (the API has no delete)."""
 
     name: pulumi.Output[str]
@@ -100,18 +100,3 @@ class Deployment(QoderResource, module="qoder", name="Deployment"):
             opts,
         )
         super().__init__(DeploymentProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        profile: pulumi.Input[str] | None = None,
-    ) -> Deployment:
-        """An existing deployment (``dep_...``) read into the stack by the engine (one ``GET``, again at
-        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
-        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
-        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
-        return Deployment(
-            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
-        )

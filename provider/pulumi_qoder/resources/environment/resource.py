@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, QoderResource, collect_props
+from ...dynamic import DynamicProvider, ReadableResource, collect_props
 from .args import EnvironmentArgs, EnvironmentArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS
 from .lifecycle import EnvironmentLifecycle
@@ -23,7 +23,7 @@ class EnvironmentProvider(DynamicProvider):
     lifecycle = EnvironmentLifecycle
 
 
-class Environment(QoderResource, module="qoder", name="Environment"):
+class Environment(ReadableResource, module="qoder", name="Environment"):
     """A Qoder cloud environment. Destroying it archives it."""
 
     name: pulumi.Output[str]
@@ -61,18 +61,3 @@ class Environment(QoderResource, module="qoder", name="Environment"):
     ) -> None:
         props = collect_props("Environment", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
         super().__init__(EnvironmentProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        profile: pulumi.Input[str] | None = None,
-    ) -> Environment:
-        """An existing environment (``env_...``) read into the stack by the engine (one ``GET``, again at
-        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
-        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
-        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
-        return Environment(
-            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
-        )

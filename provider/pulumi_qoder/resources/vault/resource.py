@@ -7,7 +7,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from ...dynamic import DynamicProvider, QoderResource, collect_props, program_flavor
+from ...dynamic import DynamicProvider, ReadableResource, collect_props, program_flavor
 from .args import VaultArgs, VaultArgsDict
 from .check import INPUT_KEYS, OUTPUT_KEYS, REPLACE_ON_CHANGES, SECRET_OUTPUTS
 from .lifecycle import VaultLifecycle
@@ -23,7 +23,7 @@ class VaultProvider(DynamicProvider):
     lifecycle = VaultLifecycle
 
 
-class Vault(QoderResource, module="qoder", name="Vault"):
+class Vault(ReadableResource, module="qoder", name="Vault"):
     """A Qoder vault of MCP credentials. Changes replace it; destroying it deletes it."""
 
     display_name: pulumi.Output[str]
@@ -74,18 +74,3 @@ class Vault(QoderResource, module="qoder", name="Vault"):
             opts,
         )
         super().__init__(VaultProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        profile: pulumi.Input[str] | None = None,
-    ) -> Vault:
-        """An existing vault (``vault_...``) read into the stack by the engine (one ``GET``, again at
-        each ``up`` and ``refresh``); read-only: this stack never updates or archives it.
-        ``profile`` names the account to read it with (stack config ``qoder:profiles``)."""
-        read: dict[str, Any] = {"profile": profile}  # no other input: the engine reads them
-        return Vault(
-            resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)), **read
-        )
