@@ -37,12 +37,18 @@ from functools import cache
 from typing import Any
 
 import httpx
-from qca import APIConnectionError, APIStatusError, APITimeoutError, Managed
-from qca.common._base_client import DEFAULT_TIMEOUT
-from qca.common._response import APIResponse
 
-from .config import Credentials
-from .errors import QoderAPIError, QoderTransportError
+from .sdk import load_qca_managed
+
+load_qca_managed()  # before the imports below: the SDK without the parts the provider never uses
+
+from qca.common import APIConnectionError, APIStatusError, APITimeoutError  # noqa: E402
+from qca.common._base_client import DEFAULT_TIMEOUT  # noqa: E402
+from qca.common._response import APIResponse  # noqa: E402
+from qca.managed import Managed  # noqa: E402
+
+from .config import Credentials  # noqa: E402
+from .errors import QoderAPIError, QoderTransportError  # noqa: E402
 
 __all__ = ["JSON", "QoderClient", "RetryPolicy", "client_for"]
 
