@@ -13,8 +13,7 @@ of 50 deployments. Two parts of that are work the provider never uses:
   namespace it was given on the model (where pydantic's own deferred build looks), so a model
   used later still completes itself, identically (``tests/provider/test_sdk_loading.py``).
 
-If ``qca`` is already imported, or pydantic lacks the internals used here, the SDK is imported the
-ordinary way: slower, never different.
+If ``qca`` is already imported, it is used as it is.
 """
 
 from __future__ import annotations
@@ -63,26 +62,23 @@ def _install_package_without_init() -> None:
 
 @contextmanager
 def _deferred_model_builds() -> Iterator[None]:
-    try:
-        import pydantic
-        from pydantic._internal import _model_construction as construction
+    import pydantic
 
-        pack = construction.build_lenient_weakvaluedict
-        unpack = construction.unpack_lenient_weakvaluedict
-    except (ImportError, AttributeError):
-        yield
-        return
     original = pydantic.BaseModel.__dict__["model_rebuild"]
 
     def record_namespace(cls: type[pydantic.BaseModel], /, **kwargs: Any) -> bool | None:
         namespace = kwargs.get("_types_namespace")
-        if namespace is None or cls.__pydantic_complete__ or not cls.__module__.startswith("qca."):
+        if (
+            namespace is None
+            or cls.__pydantic_complete__
+            or cls.__pydantic_parent_namespace__  # a model declared in a function: build it now
+            or not cls.__module__.startswith("qca.")
+        ):
             result: bool | None = original.__func__(cls, **kwargs)
             return result
-        # What model_rebuild(_types_namespace=...) would resolve names in, kept for the build
-        # pydantic runs on the model's first use.
-        parent = unpack(cls.__pydantic_parent_namespace__) or {}
-        cls.__pydantic_parent_namespace__ = pack({**namespace, **parent})
+        # What model_rebuild(_types_namespace=...) would resolve names in, kept where the build
+        # pydantic runs on the model's first use looks (one shared dict: the module's names).
+        cls.__pydantic_parent_namespace__ = namespace
         return None
 
     pydantic.BaseModel.model_rebuild = classmethod(record_namespace)  # type: ignore[assignment,method-assign]
