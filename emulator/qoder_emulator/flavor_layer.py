@@ -133,7 +133,16 @@ def check_body(flavor: Flavor, method: str, path: str, body: Any) -> None:
 # --- responses -------------------------------------------------------------------------------------
 
 
+def _unset_text_as_null(doc: Json, *keys: str) -> None:
+    """CMA answers ``null`` for an unset text field (anthropic 2.10.0: ``Optional[str] = None``;
+    ``BetaEnvironment.description``: "null when unset"); the backends store Qoder's ``""``."""
+    for key in keys:
+        if doc.get(key) == "":
+            doc[key] = None
+
+
 def _deployment(doc: Json) -> Json:
+    _unset_text_as_null(doc, "description")
     doc.pop("environment_variables", None)
     metadata = doc.get("metadata")
     if isinstance(metadata, dict):
@@ -144,6 +153,7 @@ def _deployment(doc: Json) -> Json:
 
 
 def _agent(doc: Json) -> Json:
+    _unset_text_as_null(doc, "system", "description")
     for qoder_only in ("instructions", "default_environment", "archived"):
         doc.pop(qoder_only, None)
     model = doc.get("model")
@@ -156,6 +166,7 @@ def _agent(doc: Json) -> Json:
 
 
 def _environment(doc: Json) -> Json:
+    _unset_text_as_null(doc, "description")
     doc.pop("archived", None)
     config = doc.get("config")
     if isinstance(config, dict):
