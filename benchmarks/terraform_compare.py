@@ -52,9 +52,8 @@ from tests.engine.conftest import PulumiProject, obtain_engine, offline_env  # n
 OPERATIONS = ("up (create)", "no-op preview/plan", "one change", "refresh", "destroy")
 API_KEY = "sk-ant-bench-key"
 MODEL = "claude-sonnet-4-6"
-# Set on both sides: the emulator answers "" for an unset agent system/description and deployment
-# description (Qoder's documented default), which the community provider, expecting null, rejects
-# as an inconsistent result after apply (benchmarks/terraform.md).
+# Set on both sides (same inputs). Before a4d351a the CMA emulator answered "" for these when unset,
+# which the community provider rejects as an inconsistent result after apply (benchmarks/terraform.md).
 SYSTEM = "Write the report."
 DESCRIPTION = "Benchmark"
 CHANGED_CRON = "30 10 * * 1-5"
@@ -198,6 +197,13 @@ class Results:
     samples: dict[tuple[str, str], list[Sample]] = field(default_factory=dict)
     calls: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
     state_bytes_per_deployment: dict[str, list[float]] = field(default_factory=dict)
+    minified_bytes_per_deployment: dict[str, list[float]] = field(default_factory=dict)
+
+    def record_state(self, tool: str, text: str, n: int) -> None:
+        """As the tool writes it, and minified (the two indent differently)."""
+        minified = json.dumps(json.loads(text), separators=(",", ":"))
+        self.state_bytes_per_deployment.setdefault(tool, []).append(len(text.encode()) / n)
+        self.minified_bytes_per_deployment.setdefault(tool, []).append(len(minified.encode()) / n)
 
     def add(self, tool: str, operation: str, sample: Sample, emu: EmulatorHandle) -> None:
         self.samples.setdefault((tool, operation), []).append(sample)
@@ -229,8 +235,7 @@ def run_terraform(
     )
     tf = TerraformWorkspace(directory, binary, env)
     results.add("terraform", "up (create)", measure(emu, lambda: tf.run("apply", "-auto-approve")), emu)
-    state = (directory / "terraform.tfstate").read_bytes()
-    results.state_bytes_per_deployment.setdefault("terraform", []).append(len(state) / n)
+    results.record_state("terraform", (directory / "terraform.tfstate").read_text(), n)
     results.add(
         "terraform",
         "no-op preview/plan",
@@ -266,8 +271,7 @@ def run_pulumi(engine: Path, scratch: Path, emu: EmulatorHandle, n: int, results
     project.run("stack", "init", f"bench-{directory.name}")
     project.set_config("count", str(n))
     results.add("pulumi", "up (create)", measure(emu, lambda: project.up()), emu)
-    state = json.dumps(project.export()).encode()
-    results.state_bytes_per_deployment.setdefault("pulumi", []).append(len(state) / n)
+    results.record_state("pulumi", project.run("stack", "export").stdout, n)
     results.add(
         "pulumi",
         "no-op preview/plan",
@@ -297,11 +301,16 @@ def report(n: int, repeat: int, results: Results, load_before: str, load_after: 
             f"| {statistics.median(s.seconds for s in theirs):.2f} "
             f"| {ours[-1].api_calls} | {theirs[-1].api_calls} |"
         )
-    sb = {k: statistics.median(v) for k, v in results.state_bytes_per_deployment.items()}
-    print(
-        f"\nState per deployment (whole state / N): pulumi {sb['pulumi'] / 1024:.2f} KB, "
-        f"terraform {sb['terraform'] / 1024:.2f} KB ({sb['pulumi'] / sb['terraform']:.2f}x)."
-    )
+    for label, sizes in (
+        ("as written", results.state_bytes_per_deployment),
+        ("minified", results.minified_bytes_per_deployment),
+    ):
+        sb = {k: statistics.median(v) for k, v in sizes.items()}
+        print(
+            f"\nState per deployment ({label}; whole state after create / N): "
+            f"pulumi {sb['pulumi'] / 1024:.2f} KB, terraform {sb['terraform'] / 1024:.2f} KB "
+            f"({sb['pulumi'] / sb['terraform']:.2f}x)."
+        )
     print("\nAPI calls by kind (last repetition):\n")
     for op in OPERATIONS:
         for tool in ("pulumi", "terraform"):
