@@ -34,6 +34,7 @@ from .core.idempotency import resource_key
 from .core.lifecycle import Lifecycle
 from .core.values import RESOURCE_KEY, UNKNOWN, is_unknown, unwrap_secrets
 from .diagnostics import warn
+from .wire import warm
 from .wire.config import CONFIG_KEYS, Credentials
 from .wire.errors import ConfigurationError, QoderError
 from .wire.profiles import (
@@ -345,3 +346,4 @@ class ReadableResource(QoderResource):
 
 
 one_line_errors()
+warm.start()  # in a provider process under `up`/`refresh`/`destroy`: the client loads ahead
