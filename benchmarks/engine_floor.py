@@ -9,7 +9,8 @@ repetition) through five operations on a fresh stack: ``up`` (create), a no-op `
 after one schedule changes, ``refresh``, ``destroy``. Printed per operation: the provider/floor
 ratio (median and min over repetitions), medians of both, the API calls the emulator saw, and
 the emulator's CPU share of the provider run (the emulator runs in this process, which otherwise
-waits on the CLI). Also: state bytes per resource for both, and the peak RSS of the provider process
+waits on the CLI), and the CPU time of the whole command (the CLI and every process it waited for:
+language host, provider processes; a load-robust measure) as a ratio and in seconds. Also: state bytes per resource for both, and the peak RSS of the provider process
 (``VmHWM`` of ``python -m pulumi.dynamic``, polled from /proc).
 
     .venv/bin/python benchmarks/engine_floor.py [--n 50 200] [--parallel default 4 16] [--repeat 3] \
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -125,6 +127,7 @@ class Sample:
     seconds: float
     api_calls: int
     emulator_cpu: float
+    command_cpu: float  # user + system of the CLI and every process it waited for
 
 
 @dataclass
@@ -170,12 +173,19 @@ def provider_peak_rss() -> Iterator[list[float]]:
         out.extend(peaks.values())
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(emu: EmulatorHandle, action: Callable[[], object]) -> Sample:
     emu.clear_requests()
-    cpu, wall = time.process_time(), time.perf_counter()
+    cpu, wall, children = time.process_time(), time.perf_counter(), _children_cpu()
     action()
     seconds = time.perf_counter() - wall
-    return Sample(seconds, len(emu.requests()), (time.process_time() - cpu) / seconds)
+    return Sample(
+        seconds, len(emu.requests()), (time.process_time() - cpu) / seconds, _children_cpu() - children
+    )
 
 
 def run_variant(
@@ -233,19 +243,23 @@ def report(n: int, parallel: str, results: Results, load: tuple[float, float, fl
         f"\n### N = {n}, --parallel {parallel} (load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})\n"
     )
     print(
-        "| operation | provider/floor median | min | provider s (median) | floor s (median) | API calls | emulator CPU |"
+        "| operation | provider/floor median | min | provider s (median) | floor s (median) | API calls "
+        "| emulator CPU | command CPU provider/floor | provider CPU s | floor CPU s |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     variants = [v for v in ("provider", "before") if (v, "up (create)") in results.samples]
     for variant in variants:
         for op in OPERATIONS:
             ours, floor = results.samples[(variant, op)], results.samples[("floor", op)]
             ratios = [a.seconds / b.seconds for a, b in zip(ours, floor, strict=True)]
+            cpu = [a.command_cpu / b.command_cpu for a, b in zip(ours, floor, strict=True)]
             name = op if variant == "provider" else f"{op} [before]"
             print(
                 f"| {name} | {statistics.median(ratios):.2f}x | {min(ratios):.2f}x "
                 f"| {statistics.median(s.seconds for s in ours):.2f} | {statistics.median(s.seconds for s in floor):.2f} "
-                f"| {ours[-1].api_calls} | {statistics.median(s.emulator_cpu for s in ours):.0%} |"
+                f"| {ours[-1].api_calls} | {statistics.median(s.emulator_cpu for s in ours):.0%} "
+                f"| {statistics.median(cpu):.2f}x | {statistics.median(s.command_cpu for s in ours):.2f} "
+                f"| {statistics.median(s.command_cpu for s in floor):.2f} |"
             )
     sb = {k: statistics.median(v) for k, v in results.state_bytes.items()}
     rss = {k: max(v, default=0.0) for k, v in results.peak_rss_mb.items()}
