@@ -45,7 +45,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.engine_floor import Sample, measure  # noqa: E402
+from benchmarks.engine_floor import FLOOR_IMPORTS, FLOOR_MODULE, Sample, measure  # noqa: E402
+from benchmarks.engine_floor import PROGRAM as FLOOR_PROGRAM  # noqa: E402
 from qoder_emulator.testing import EmulatorHandle, running_emulator  # noqa: E402
 from tests.engine.conftest import PulumiProject, obtain_engine, offline_env  # noqa: E402
 
@@ -258,8 +259,10 @@ def run_terraform(
     )
 
 
-def run_pulumi(engine: Path, scratch: Path, emu: EmulatorHandle, n: int, results: Results) -> None:
-    directory = scratch / f"pulumi-{time.monotonic_ns()}"
+def run_pulumi(tool: str, engine: Path, scratch: Path, emu: EmulatorHandle, n: int, results: Results) -> None:
+    """``tool`` is ``pulumi`` (our provider) or ``floor`` (engine_floor's dynamic resources that
+    only return: what the engine and the Python dynamic-provider SDK cost by themselves)."""
+    directory = scratch / f"{tool}-{time.monotonic_ns()}"
     directory.mkdir()
     (directory / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
     env = offline_env(engine, directory / ".pulumi")
@@ -267,21 +270,26 @@ def run_pulumi(engine: Path, scratch: Path, emu: EmulatorHandle, n: int, results
     env = {k: v for k, v in env.items() if not k.startswith("ANTHROPIC_")}
     env.update(QODER_FLAVOR="cma", QODER_BASE_URL=emu.base_url, ANTHROPIC_API_KEY=emu.tokens[0])
     project = PulumiProject(directory, env)
-    project.write_program(PULUMI_PROGRAM)
+    if tool == "floor":
+        (directory / "floor.py").write_text(FLOOR_MODULE)
+        env["PYTHONPATH"] = str(directory)  # the floor module, for the provider process too
+        project.write_program(FLOOR_PROGRAM.format(imports=FLOOR_IMPORTS))
+    else:
+        project.write_program(PULUMI_PROGRAM)
     project.run("stack", "init", f"bench-{directory.name}")
     project.set_config("count", str(n))
-    results.add("pulumi", "up (create)", measure(emu, lambda: project.up()), emu)
-    results.record_state("pulumi", project.run("stack", "export").stdout, n)
+    results.add(tool, "up (create)", measure(emu, lambda: project.up()), emu)
+    results.record_state(tool, project.run("stack", "export").stdout, n)
     results.add(
-        "pulumi",
+        tool,
         "no-op preview/plan",
         measure(emu, lambda: project.preview("--expect-no-changes")),
         emu,
     )
     project.set_config("firstCron", CHANGED_CRON)
-    results.add("pulumi", "one change", measure(emu, lambda: project.up()), emu)
-    results.add("pulumi", "refresh", measure(emu, lambda: project.refresh()), emu)
-    results.add("pulumi", "destroy", measure(emu, lambda: project.destroy()), emu)
+    results.add(tool, "one change", measure(emu, lambda: project.up()), emu)
+    results.add(tool, "refresh", measure(emu, lambda: project.refresh()), emu)
+    results.add(tool, "destroy", measure(emu, lambda: project.destroy()), emu)
 
 
 def report(n: int, repeat: int, results: Results, load_before: str, load_after: str) -> None:
@@ -301,15 +309,33 @@ def report(n: int, repeat: int, results: Results, load_before: str, load_after: 
             f"| {statistics.median(s.seconds for s in theirs):.2f} "
             f"| {ours[-1].api_calls} | {theirs[-1].api_calls} |"
         )
+    if ("floor", "up (create)") in results.samples:
+        print(
+            "\nThe engine's floor (same stack, dynamic resources that only return, no API calls) "
+            "in the same run:\n"
+        )
+        print("| operation | floor/terraform median | min | floor s (median) | pulumi/floor median |")
+        print("|---|---:|---:|---:|---:|")
+        for op in OPERATIONS:
+            floor = results.samples[("floor", op)]
+            theirs, ours = results.samples[("terraform", op)], results.samples[("pulumi", op)]
+            vs_tf = [a.seconds / b.seconds for a, b in zip(floor, theirs, strict=True)]
+            ours_vs_floor = [a.seconds / b.seconds for a, b in zip(ours, floor, strict=True)]
+            print(
+                f"| {op} | {statistics.median(vs_tf):.2f}x | {min(vs_tf):.2f}x "
+                f"| {statistics.median(s.seconds for s in floor):.2f} "
+                f"| {statistics.median(ours_vs_floor):.2f}x |"
+            )
     for label, sizes in (
         ("as written", results.state_bytes_per_deployment),
         ("minified", results.minified_bytes_per_deployment),
     ):
         sb = {k: statistics.median(v) for k, v in sizes.items()}
+        floor_size = f", floor {sb['floor'] / 1024:.2f} KB" if "floor" in sb else ""
         print(
             f"\nState per deployment ({label}; whole state after create / N): "
             f"pulumi {sb['pulumi'] / 1024:.2f} KB, terraform {sb['terraform'] / 1024:.2f} KB "
-            f"({sb['pulumi'] / sb['terraform']:.2f}x)."
+            f"({sb['pulumi'] / sb['terraform']:.2f}x){floor_size}."
         )
     print("\nAPI calls by kind (last repetition):\n")
     for op in OPERATIONS:
@@ -330,6 +356,9 @@ def main() -> int:
     parser.add_argument("--tf-provider-dir", type=Path, required=True, help=f"directory holding {TF_BINARY}")
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--floor", action="store_true", help="also run the engine's floor (engine_floor.py) interleaved"
+    )
     args = parser.parse_args()
     terraform = args.terraform.expanduser().resolve()
     provider_dir = args.tf_provider_dir.expanduser().resolve()
@@ -345,10 +374,10 @@ def main() -> int:
         ):
             tfrc = cli_config(Path(tmp), provider_dir)
             for rep in range(args.repeat):
-                tools = ("pulumi", "terraform") if rep % 2 == 0 else ("terraform", "pulumi")
-                for tool in tools:
-                    if tool == "pulumi":
-                        run_pulumi(engine, Path(tmp), emu, n, results)
+                tools = ("pulumi", "terraform", *(("floor",) if args.floor else ()))
+                for tool in tools if rep % 2 == 0 else reversed(tools):
+                    if tool != "terraform":
+                        run_pulumi(tool, engine, Path(tmp), emu, n, results)
                     else:
                         run_terraform(terraform, tfrc, Path(tmp), emu, n, results)
         report(n, args.repeat, results, load_before, uptime())
