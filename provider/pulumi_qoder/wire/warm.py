@@ -60,10 +60,13 @@ def _load() -> None:
         return
 
 
-def start() -> None:
+def start(*, provider_process: bool | None = None) -> None:
     """Start loading the client in the background if this is a provider process of a command
-    that calls the API (once per process)."""
-    if _started.is_set() or not _in_provider_process():
+    that calls the API (once per process). ``provider_process``: known by the caller (the native
+    plugin's main), else detected (``python -m pulumi.dynamic``)."""
+    if provider_process is None:
+        provider_process = _in_provider_process()
+    if _started.is_set() or not provider_process:
         return
     _started.set()
     if calling_command(_parent_argv()):
