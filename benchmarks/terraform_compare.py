@@ -23,6 +23,11 @@ request log, last repetition), and state bytes per deployment (``pulumi stack ex
         --terraform ~/.cache/pulumi-qoder/terraform-v1.13.3/terraform \\
         --tf-provider-dir ~/.cache/pulumi-qoder/tfprov-bin --n 50 200 --repeat 3
 
+``--floor`` adds the engine's floor (engine_floor.py: the same Pulumi stack with dynamic resources
+that only return) as a third interleaved variant: the part of the gap that is the engine's own.
+``--env K=V`` sets an environment variable for every pulumi command (e.g.
+``PULUMI_SKIP_CHECKPOINTS=true``).
+
 ``--tf-provider-dir`` holds ``terraform-provider-anthropic-claude-managed-agents`` (built from the
 community source: benchmarks/terraform.md says how); it is installed through a ``dev_overrides``
 CLI configuration (TF_CLI_CONFIG_FILE), so no ``terraform init`` and no registry.
@@ -259,7 +264,15 @@ def run_terraform(
     )
 
 
-def run_pulumi(tool: str, engine: Path, scratch: Path, emu: EmulatorHandle, n: int, results: Results) -> None:
+def run_pulumi(
+    tool: str,
+    engine: Path,
+    scratch: Path,
+    emu: EmulatorHandle,
+    n: int,
+    results: Results,
+    extra_env: dict[str, str],
+) -> None:
     """``tool`` is ``pulumi`` (our provider) or ``floor`` (engine_floor's dynamic resources that
     only return: what the engine and the Python dynamic-provider SDK cost by themselves)."""
     directory = scratch / f"{tool}-{time.monotonic_ns()}"
@@ -269,6 +282,7 @@ def run_pulumi(tool: str, engine: Path, scratch: Path, emu: EmulatorHandle, n: i
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user's shell would: bytecode written and reused
     env = {k: v for k, v in env.items() if not k.startswith("ANTHROPIC_")}
     env.update(QODER_FLAVOR="cma", QODER_BASE_URL=emu.base_url, ANTHROPIC_API_KEY=emu.tokens[0])
+    env.update(extra_env)
     project = PulumiProject(directory, env)
     if tool == "floor":
         (directory / "floor.py").write_text(FLOOR_MODULE)
@@ -292,8 +306,17 @@ def run_pulumi(tool: str, engine: Path, scratch: Path, emu: EmulatorHandle, n: i
     results.add(tool, "destroy", measure(emu, lambda: project.destroy()), emu)
 
 
-def report(n: int, repeat: int, results: Results, load_before: str, load_after: str) -> None:
+def report(
+    n: int,
+    repeat: int,
+    results: Results,
+    load_before: str,
+    load_after: str,
+    extra_env: dict[str, str],
+) -> None:
     print(f"\n### N = {n} deployments (+1 agent, +1 environment), {repeat} repetitions\n")
+    if extra_env:
+        print(f"pulumi environment: {' '.join(f'{k}={v}' for k, v in extra_env.items())}\n")
     print(f"uptime before: {load_before}\nuptime after:  {load_after}\n")
     print(
         "| operation | pulumi/terraform median | min | pulumi s (median) | terraform s (median) "
@@ -357,9 +380,17 @@ def main() -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
+        "--env",
+        nargs="*",
+        default=[],
+        metavar="K=V",
+        help="environment for every pulumi command (e.g. PULUMI_SKIP_CHECKPOINTS=true)",
+    )
+    parser.add_argument(
         "--floor", action="store_true", help="also run the engine's floor (engine_floor.py) interleaved"
     )
     args = parser.parse_args()
+    extra_env = dict(item.split("=", 1) for item in args.env)
     terraform = args.terraform.expanduser().resolve()
     provider_dir = args.tf_provider_dir.expanduser().resolve()
     print(subprocess.run([str(terraform), "version"], capture_output=True, text=True, check=True).stdout)
@@ -377,10 +408,10 @@ def main() -> int:
                 tools = ("pulumi", "terraform", *(("floor",) if args.floor else ()))
                 for tool in tools if rep % 2 == 0 else reversed(tools):
                     if tool != "terraform":
-                        run_pulumi(tool, engine, Path(tmp), emu, n, results)
+                        run_pulumi(tool, engine, Path(tmp), emu, n, results, extra_env)
                     else:
                         run_terraform(terraform, tfrc, Path(tmp), emu, n, results)
-        report(n, args.repeat, results, load_before, uptime())
+        report(n, args.repeat, results, load_before, uptime(), extra_env)
     return 0
 
 
