@@ -1,7 +1,9 @@
 """The ``Environment`` dynamic resource and its provider (the dynamic front end over
 :class:`EnvironmentLifecycle`)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the Pulumi SDK re-reads the resource class's
+# annotations (get_type_hints) for every resource whose outputs it resolves; evaluated ones
+# halve that (1.4 -> 0.7 ms per resource per command).
 
 from typing import Any, Unpack, overload
 
