@@ -24,9 +24,6 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         print(plugin_version())
         return
-    from ..wire import warm
-
-    warm.start(provider_process=True)  # under `up`/`refresh`/`destroy`: the client loads ahead
     serve(sys.argv[1:], plugin_version(), QoderProvider(plugin_version()))
 
 

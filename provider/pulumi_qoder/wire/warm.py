@@ -4,7 +4,8 @@ The first API call of a command pays for importing httpx and qca-sdk (about 0.5 
 it sits on the critical path: every create, read or delete of the command waits for it. The
 engine tells a provider nothing about the command before that call, but a provider process is
 the CLI's child, and the CLI's command line says it. Under ``up``, ``refresh``, ``destroy`` and
-``import`` the client is imported in a background thread as soon as the provider is loaded,
+``import`` the client is imported in a background thread as soon as the provider is configured
+(its first request),
 overlapping the program's run, the checks and the diffs. Under ``preview`` (no call, unless an
 ``adopt_id`` is previewed) nothing is loaded ahead. Anywhere else (no ``/proc``, another parent,
 a test process) nothing changes: the client loads on its first use, as it always did.
@@ -53,21 +54,25 @@ def _in_provider_process() -> bool:
     return getattr(spec, "name", None) in ("pulumi.dynamic.__main__", "pulumi.dynamic")
 
 
-def _load() -> None:
+def _load(flavor: str) -> None:
     try:
-        from . import client  # noqa: F401
+        if flavor == "cma":
+            from . import cma  # noqa: F401  (the anthropic SDK, and the Qoder client it builds on)
+        else:
+            from . import client  # noqa: F401
     except Exception:  # the first real use raises it again, where it is reported
         return
 
 
-def start(*, provider_process: bool | None = None) -> None:
-    """Start loading the client in the background if this is a provider process of a command
-    that calls the API (once per process). ``provider_process``: known by the caller (the native
-    plugin's main), else detected (``python -m pulumi.dynamic``)."""
+def start(flavor: str, *, provider_process: bool | None = None) -> None:
+    """Start loading the client of ``flavor`` (``qoder`` or ``cma``) in the background if this is
+    a provider process of a command that calls the API (once per process; called from the
+    providers' ``configure``, where the flavor is known). ``provider_process``: known by the
+    caller (the native plugin), else detected (``python -m pulumi.dynamic``)."""
     if provider_process is None:
         provider_process = _in_provider_process()
     if _started.is_set() or not provider_process:
         return
     _started.set()
     if calling_command(_parent_argv()):
-        threading.Thread(target=_load, name="qoder-wire-warm", daemon=True).start()
+        threading.Thread(target=_load, args=(flavor,), name="qoder-wire-warm", daemon=True).start()
