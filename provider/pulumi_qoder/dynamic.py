@@ -27,7 +27,9 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 from pulumi.output import Unknown
+from pulumi.runtime._serialization import _serialize
 
 from .core.flavor_rules import use_flavor
 from .core.idempotency import resource_key
@@ -307,6 +309,24 @@ class QoderResource(pulumi.dynamic.Resource):
         props: dict[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        self._register(provider, name, props, opts)
+
+    def _register(
+        self,
+        provider: ResourceProvider,
+        name: str,
+        props: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
+    ) -> None:
+        """What ``pulumi.dynamic.Resource.__init__`` does, called from the kind's ``__init__``.
+
+        Not through that ``__init__``: the SDK records as a resource's source position the frame
+        outside the third ``__init__`` on the stack (``Resource``, ``CustomResource``, then the
+        "concrete" class), so with ``dynamic.Resource.__init__`` and ours in between, every
+        resource was placed in this library (``dynamic.py``) with two library frames in each
+        state's stack trace. This way the kind's ``__init__`` is the third, and the position is
+        the program's line.
+        """
         key = resource_key(pulumi.get_project(), pulumi.get_stack(), self._resource_type_name, name)
         props = {**props, RESOURCE_KEY: key}
         defaults = pulumi.ResourceOptions(ignore_changes=[RESOURCE_KEY])
@@ -322,9 +342,13 @@ class QoderResource(pulumi.dynamic.Resource):
         # never unwraps it: the ~980th dynamic resource of a program died in a RecursionError.
         batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
         try:
-            super().__init__(provider, name, props, opts)
+            serialized, contains_secrets = _serialize(True, serialize_provider, provider)
         finally:
             pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
+        if getattr(provider, "serialize_as_secret_always", True) or contains_secrets:
+            serialized = pulumi.Output.secret(serialized)
+        props[PROVIDER_KEY] = serialized
+        pulumi.CustomResource.__init__(self, f"pulumi-python:{self._resource_type_name}", name, props, opts)
 
 
 class ReadableResource(QoderResource):
@@ -348,6 +372,7 @@ class ReadableResource(QoderResource):
 
 
 one_line_errors()
+
 
 def _flavor_or_qoder(config: Mapping[str, Any]) -> str:
     try:

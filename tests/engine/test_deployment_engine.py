@@ -210,6 +210,17 @@ def test_deployment_stack_lifecycle(
                 assert res["outputs"]["resources"].get("4dabf18193072939515e22adb298388d") is not None
         engine_output = "".join(r.stdout + r.stderr for r in project.history)
 
+        # -- each resource is placed at the program line that declares it, not in the library ---
+        positions = {
+            r["urn"].rsplit("::", 1)[-1]: r.get("sourcePosition")
+            for r in project.resources("qoder:Deployment")
+        }
+        program_lines = project.directory.joinpath("__main__.py").read_text().splitlines()
+        for name, position in positions.items():
+            assert position and position.startswith("project:///__main__.py#"), (name, position)
+            line = program_lines[int(position.rsplit("#", 1)[1]) - 1]
+            assert f'Deployment("{name}"' in line, (name, line)
+
         # -- destroy: everything archived, nothing left active ------------------------------------
         emulator.clear_requests()
         project.destroy()

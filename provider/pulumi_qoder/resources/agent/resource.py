@@ -65,4 +65,4 @@ class Agent(ReadableResource, module="qoder", name="Agent"):
         **kwargs: Any,
     ) -> None:
         props = collect_props("Agent", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
-        super().__init__(AgentProvider(), resource_name, props, opts)
+        self._register(AgentProvider(), resource_name, props, opts)

@@ -101,4 +101,4 @@ class Deployment(ReadableResource, module="qoder", name="Deployment"):
             ),
             opts,
         )
-        super().__init__(DeploymentProvider(), resource_name, props, opts)
+        self._register(DeploymentProvider(), resource_name, props, opts)

@@ -62,4 +62,4 @@ class Environment(ReadableResource, module="qoder", name="Environment"):
         **kwargs: Any,
     ) -> None:
         props = collect_props("Environment", args, kwargs, INPUT_KEYS, OUTPUT_KEYS)
-        super().__init__(EnvironmentProvider(), resource_name, props, opts)
+        self._register(EnvironmentProvider(), resource_name, props, opts)

@@ -75,4 +75,4 @@ class Vault(ReadableResource, module="qoder", name="Vault"):
             ),
             opts,
         )
-        super().__init__(VaultProvider(), resource_name, props, opts)
+        self._register(VaultProvider(), resource_name, props, opts)

@@ -72,4 +72,4 @@ class VaultCredential(QoderResource, module="qoder", name="VaultCredential"):
             ),
             opts,
         )
-        super().__init__(VaultCredentialProvider(), resource_name, props, opts)
+        self._register(VaultCredentialProvider(), resource_name, props, opts)
