@@ -215,6 +215,30 @@ def test_a_rerun_after_a_crash_adopts_without_posting(emu: EmulatorHandle) -> No
     assert again["metadata"] == {"team": "ops"}  # the token never shows
 
 
+def test_many_creates_list_the_collection_once(emu: EmulatorHandle) -> None:
+    """The look-before-POST lists live objects once per process and agent, not once per create
+    (it was N listings, in pages growing with N); a token already live is still adopted."""
+    client = cma(emu)
+    refs = _refs(client)
+    leftover, _ = cma(emu).create_object(  # made by an earlier, dead run (another client)
+        "deployments", {"name": "d-3", "initial_events": BLOCKS, **refs}, idempotency_key="run-3"
+    )
+    emu.clear_requests()
+    made = [
+        client.create_object(
+            "deployments", {"name": f"d-{i}", "initial_events": BLOCKS, **refs}, idempotency_key=f"run-{i}"
+        )
+        for i in range(30)
+    ]
+    lists = [r for r in emu.requests() if r["method"] == "GET"]
+    posts = [r for r in emu.requests() if r["method"] == "POST"]
+    assert len(lists) == 2  # the first create's listing, then the adoption's fresh look
+    assert len(posts) == 29
+    adopted = [obj for obj, was_adopted in made if was_adopted]
+    assert [obj["id"] for obj in adopted] == [leftover["id"]]
+    assert count(emu, "/deployments") == 30
+
+
 def test_another_resource_with_the_same_body_gets_its_own_object(emu: EmulatorHandle) -> None:
     client = cma(emu)
     a, _ = client.create_object("vaults", {"display_name": "same"}, idempotency_key="key-of-resource-a")

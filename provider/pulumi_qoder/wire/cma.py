@@ -10,6 +10,10 @@ What differs from the Qoder client (rows of ``docs/cma.md``):
   any answer that leaves the outcome unknown (connection dropped, timeout, 408, 409, 429, 5xx), the
   live objects are listed and the one carrying the marker is adopted instead of POSTing again (a
   re-read for ``SETTLE_SECONDS`` covers lists that lag). At most ``RetryPolicy.max_attempts`` POSTs.
+  "Before the first POST" costs one listing per collection (and agent) per process, not one per
+  create: the first create lists the live objects once and keeps their tokens; a later create
+  lists again only when its token is among them or among those this process created (a create
+  of N deployments used to list N times, in pages growing with N: 298 list calls for N = 200).
 * The SDK's own retries are off (``max_retries=0``): it would re-send a POST after a dropped
   connection, a 409 or a 5xx, which is how one create became two (docs/cma.md section 3).
 * ``api_key`` and ``base_url`` are always passed and ``ANTHROPIC_CUSTOM_HEADERS`` is dropped, so
@@ -98,6 +102,10 @@ class CmaClient:
         sdk._custom_headers = {}  # ANTHROPIC_CUSTOM_HEADERS: ambient, may hold secrets; never ours
         self._sdk = sdk
         self._workspace = {"workspace_id": credentials.workspace_id} if credentials.workspace_id else {}
+        # Create tokens of live objects per (collection, narrowing), listed once per process.
+        self._tokens: dict[tuple[str, tuple[tuple[str, Any], ...]], set[str]] = {}
+        self._tokens_lock = threading.Lock()
+        self._scope_locks: dict[tuple[str, tuple[tuple[str, Any], ...]], threading.Lock] = {}
 
     def close(self) -> None:
         self._sdk.close()
@@ -212,6 +220,32 @@ class CmaClient:
                 return
             params["page"] = cursor
 
+    def _may_exist(self, collection: str, token: str, narrow: Mapping[str, Any]) -> bool:
+        """Whether a live object of ``collection`` may carry ``token``: it did when this process
+        first listed the collection (listed once, here), or this process created it since.
+        Objects made by an earlier, dead run all predate that listing (the stack is locked)."""
+        scope = (collection, tuple(sorted(narrow.items())))
+        with self._tokens_lock:
+            lock = self._scope_locks.setdefault(scope, threading.Lock())
+        with lock:  # one listing per scope, however many creates wait for it
+            with self._tokens_lock:
+                known = self._tokens.get(scope)
+            if known is None:
+                known = {
+                    str((o.get("metadata") or {}).get(CREATE_TOKEN_KEY))
+                    for o in self._live(collection, narrow)
+                }
+                with self._tokens_lock:
+                    known |= self._tokens.get(scope, set())
+                    self._tokens[scope] = known
+        with self._tokens_lock:
+            return token in self._tokens[scope]
+
+    def _remember(self, collection: str, token: str, narrow: Mapping[str, Any]) -> None:
+        scope = (collection, tuple(sorted(narrow.items())))
+        with self._tokens_lock:
+            self._tokens.setdefault(scope, set()).add(token)
+
     def _lookup(self, collection: str, token: str, narrow: Mapping[str, Any], *, settle: bool) -> JSON | None:
         deadline = time.monotonic() + (SETTLE_SECONDS if settle else 0)
         while True:
@@ -238,9 +272,11 @@ class CmaClient:
             agent_id = agent.get("id") if isinstance(agent, dict) else agent
             if isinstance(agent_id, str):
                 narrow["agent_id"] = agent_id
-        found = self._lookup(collection, idempotency_key, narrow, settle=False)
-        if found is not None:
-            return _without_marker(found), True
+        if self._may_exist(collection, idempotency_key, narrow):
+            found = self._lookup(collection, idempotency_key, narrow, settle=False)
+            if found is not None:
+                return _without_marker(found), True
+        self._remember(collection, idempotency_key, narrow)  # before the POST: it may commit
         for attempt in range(self.retry.max_attempts):
             last = attempt == self.retry.max_attempts - 1
             try:
