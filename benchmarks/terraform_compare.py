@@ -16,8 +16,8 @@ repetition (the order alternates), through five operations on a fresh stack/work
 Each tool runs with its defaults (Terraform: refresh inside plan/apply, -parallelism=10; Pulumi:
 no refresh in preview/up, its default --parallel). Printed per operation: pulumi/terraform ratio
 (median and min over repetitions), both medians, the API calls each made (from the emulator's
-request log, last repetition), and state bytes per deployment (``pulumi stack export`` vs
-``terraform.tfstate``, after create, divided by N).
+request log, last repetition), CPU seconds of each whole command, and state bytes per deployment
+(``pulumi stack export`` vs ``terraform.tfstate``, after create, divided by N).
 
     .venv/bin/python benchmarks/terraform_compare.py \\
         --terraform ~/.cache/pulumi-qoder/terraform-v1.13.3/terraform \\
@@ -349,6 +349,19 @@ def report(
                 f"| {statistics.median(s.seconds for s in floor):.2f} "
                 f"| {statistics.median(ours_vs_floor):.2f}x |"
             )
+    tools = [t for t in ("pulumi", "terraform", "floor") if (t, "up (create)") in results.samples]
+    print(
+        "\nCPU seconds of the whole command (CLI and every process it waited for: language host, "
+        "provider processes, plugins), medians:\n"
+    )
+    print("| operation | " + " | ".join(f"{t} CPU s" for t in tools) + " | pulumi/terraform CPU |")
+    print("|---|" + "---:|" * (len(tools) + 1))
+    for op in OPERATIONS:
+        cpu = {t: [x.command_cpu for x in results.samples[(t, op)]] for t in tools}
+        ratios = [a / b for a, b in zip(cpu["pulumi"], cpu["terraform"], strict=True) if b > 0]
+        ratio = f"{statistics.median(ratios):.2f}x" if ratios else "-"
+        cells = " | ".join(f"{statistics.median(cpu[t]):.2f}" for t in tools)
+        print(f"| {op} | {cells} | {ratio} |")
     for label, sizes in (
         ("as written", results.state_bytes_per_deployment),
         ("minified", results.minified_bytes_per_deployment),
