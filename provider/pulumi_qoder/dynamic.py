@@ -141,7 +141,7 @@ class DynamicProvider(ResourceProvider):
 
     def client(self, profile: str | None = None) -> QoderClient:
         # Imported here: a process that only declares resources never loads httpx.
-        from .wire.client import client_for
+        from .wire.connect import client_for
 
         return client_for(self.credentials(profile))
 

@@ -46,7 +46,7 @@ def _api(profile: str | None = None) -> Api:
     config = {key: value for key in keys if (value := pulumi.runtime.get_config(key))}
     if profile is None:
         return Api.connect(config)
-    from pulumi_qoder.wire.client import client_for  # httpx and the SDK load only here
+    from pulumi_qoder.wire.connect import client_for  # httpx and the SDK load only here
 
     return Api(client_for(credentials_for(config, profile)))
 

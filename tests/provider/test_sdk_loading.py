@@ -77,3 +77,23 @@ def test_an_sdk_imported_before_the_provider_is_left_as_it_is() -> None:
         "print(json.dumps({'built_before': built, 'built_after': Deployment.__pydantic_complete__}))\n"
     )
     assert seen == {"built_before": True, "built_after": True}
+
+
+def test_each_flavor_loads_only_its_own_sdk() -> None:
+    seen = _run(
+        "import json, sys\n"
+        "from pulumi_qoder.wire.config import Credentials\n"
+        "from pulumi_qoder.wire.connect import client_for\n"
+        "cma = type(client_for(Credentials(base_url='http://127.0.0.1:9/v1', token='t', flavor='cma'))).__name__\n"
+        "after_cma = {'qca': 'qca' in sys.modules, 'anthropic': 'anthropic' in sys.modules}\n"
+        "print(json.dumps({'cma': cma, 'after_cma': after_cma}))\n"
+    )
+    assert seen == {"cma": "CmaClient", "after_cma": {"qca": False, "anthropic": True}}
+    seen = _run(
+        "import json, sys\n"
+        "from pulumi_qoder.wire.config import Credentials\n"
+        "from pulumi_qoder.wire.connect import client_for\n"
+        "qoder = type(client_for(Credentials(base_url='http://127.0.0.1:9/x', token='t'))).__name__\n"
+        "print(json.dumps({'qoder': qoder, 'anthropic': 'anthropic' in sys.modules}))\n"
+    )
+    assert seen == {"qoder": "QoderClient", "anthropic": False}

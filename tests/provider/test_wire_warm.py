@@ -66,7 +66,8 @@ def test_a_calling_command_loads_the_client_ahead(command: tuple[str, ...]) -> N
 
 
 def test_the_cma_flavor_loads_its_own_client_ahead() -> None:
-    assert _child_under("up", flavor="cma") == {"warm": True, "client": True, "cma": True}
+    # Only the anthropic client: the Qoder SDK is not loaded for a CMA stack.
+    assert _child_under("up", flavor="cma") == {"warm": True, "client": False, "cma": True}
 
 
 def test_a_preview_loads_nothing_ahead() -> None:

@@ -104,7 +104,7 @@ class QoderProvider(Provider):
         return resolve_credentials(self._config)
 
     def client(self) -> QoderClient:
-        from ..wire.client import client_for  # httpx loads only when an API call is made
+        from ..wire.connect import client_for  # an SDK loads only when an API call is made
 
         return client_for(self.credentials())
 

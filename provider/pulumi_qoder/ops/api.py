@@ -47,7 +47,7 @@ class Api:
     def connect(cls, config: Mapping[str, Any] | None = None) -> Api:
         """The client for credentials from ``config`` (``qoder:*`` keys) or else the environment,
         resolved exactly as the provider resolves them."""
-        from pulumi_qoder.wire.client import client_for  # httpx and the SDK load only here
+        from pulumi_qoder.wire.connect import client_for  # httpx and the SDK load only here
 
         return cls(client_for(resolve_credentials(config)))
 

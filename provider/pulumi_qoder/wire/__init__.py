@@ -1,2 +1,4 @@
-"""The Qoder API as the provider speaks it: the HTTP client (``client``, imported only when a
-call is made), its errors (``errors``) and where credentials come from (``config``)."""
+"""The API as the provider speaks it: ``connect.client_for`` (the client of a flavor, loading only
+its SDK when a call is made), the Qoder client (``client``, on qca-sdk) and the Claude Managed
+Agents client (``cma``, on anthropic), their shared retry rules (``retry``), errors (``errors``),
+credentials (``config``), how the SDK is loaded (``sdk``) and ahead of time (``warm``)."""

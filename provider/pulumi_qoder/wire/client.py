@@ -23,17 +23,13 @@ from __future__ import annotations
 
 import email.utils
 import html
-import inspect
 import logging
-import random
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 import httpx
@@ -49,37 +45,16 @@ from qca.managed import Managed  # noqa: E402
 
 from .config import Credentials  # noqa: E402
 from .errors import QoderAPIError, QoderTransportError  # noqa: E402
+from .retry import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy, body_params  # noqa: E402
 
-__all__ = ["JSON", "QoderClient", "RetryPolicy", "client_for"]
+__all__ = ["JSON", "QoderClient", "RetryPolicy", "client_for", "qoder_client_for"]
 
 JSON = dict[str, Any]
 log = logging.getLogger("pulumi_qoder.client")
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
 # A fresh create answers with `created_at` within a second or two of the server's `Date`; a replay
 # repeats an answer made when the key was first used, so it lags by the time since.
 REPLAY_LAG_SECONDS = 5.0
-# Object actions whose repeat is harmless (409: already done), so they may be retried.
-SAFE_ACTIONS = frozenset({"archive", "pause", "unpause"})
-# The SDK's keyword arguments that are not body fields.
-_NOT_BODY = frozenset(
-    {"self", "workspace_id", "betas", "extra_headers", "extra_query", "extra_body", "timeout"}
-)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry. Delays are full-jitter: uniform(0, min(cap, base * 2**n))."""
-
-    max_attempts: int = 4
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 30.0
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_retry_after)
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -149,10 +124,7 @@ def api_error(response: httpx.Response, method: str, url: str, credentials: Cred
     )
 
 
-@cache
-def _body_params(method: Callable[..., Any]) -> frozenset[str]:
-    """The body fields the SDK method takes as typed keyword arguments."""
-    return frozenset(inspect.signature(method).parameters) - _NOT_BODY
+_body_params = body_params  # the name this module used to define
 
 
 class QoderClient:
@@ -366,11 +338,17 @@ _CLIENTS_LOCK = threading.Lock()
 
 
 def client_for(credentials: Credentials) -> QoderClient:
-    """The process-wide client for these credentials (created once, reused by every thread)."""
+    """The process-wide client for these credentials (created once, reused by every thread).
+    Prefer :func:`pulumi_qoder.wire.connect.client_for`, which does not load this SDK for CMA."""
     if credentials.flavor == "cma":  # Claude Managed Agents: same interface on the anthropic SDK
         from .cma import cma_client_for
 
         return cma_client_for(credentials)  # type: ignore[return-value]
+    return qoder_client_for(credentials)
+
+
+def qoder_client_for(credentials: Credentials) -> QoderClient:
+    """The process-wide Qoder client for these credentials."""
     key = (credentials.base_url, credentials.token_fingerprint, credentials.workspace_id)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)

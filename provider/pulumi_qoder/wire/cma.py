@@ -1,6 +1,6 @@
 """The Claude Managed Agents client, on the official ``anthropic`` SDK (beta resources), behind
 the interface of :class:`pulumi_qoder.wire.client.QoderClient` so the core does not know which
-service it talks to (``client_for`` picks by ``Credentials.flavor``).
+service it talks to (``connect.client_for`` picks by ``Credentials.flavor``).
 
 What differs from the Qoder client (rows of ``docs/cma.md``):
 
@@ -33,9 +33,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .client import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy, _body_params
 from .config import Credentials
 from .errors import ConfigurationError, QoderAPIError, QoderTransportError
+from .retry import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy
+from .retry import body_params as _body_params
 
 try:
     import anthropic
