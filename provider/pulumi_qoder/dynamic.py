@@ -127,7 +127,7 @@ class DynamicProvider(ResourceProvider):
         values = {key: req.config.get(key) for key in (*CONFIG_KEYS, CONFIG_PROFILES)}
         self._config = {k: v for k, v in values.items() if v is not None}
         # Under `up`/`refresh`/`destroy`: the client loads in the background from here on.
-        warm.start(_flavor_or_qoder(self._config))
+        warm.start(self._config)
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
@@ -372,10 +372,3 @@ class ReadableResource(QoderResource):
 
 
 one_line_errors()
-
-
-def _flavor_or_qoder(config: Mapping[str, Any]) -> str:
-    try:
-        return flavor_for(config, None)
-    except ConfigurationError:  # reported where a call needs it
-        return "qoder"

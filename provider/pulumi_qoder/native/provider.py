@@ -11,7 +11,6 @@ sends many requests at once and they must not wait for each other.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -47,7 +46,6 @@ from ..diagnostics import warn
 from ..resources.deployment.resource import _has_repository
 from ..wire import warm
 from ..wire.config import Credentials, resolve_credentials
-from ..wire.errors import ConfigurationError
 from ..wire.flavor import resolve_flavor
 from .diff import detailed_diff
 from .kinds import PACKAGE, Kind, kind_for
@@ -95,8 +93,7 @@ class QoderProvider(Provider):
                 config[f"{PACKAGE}:{key}"] = value
         self._config = config
         # Under `up`/`refresh`/`destroy`: the client loads in the background from here on.
-        with contextlib.suppress(ConfigurationError):  # a bad flavor: reported where a call needs it
-            warm.start(resolve_flavor(config)[0], provider_process=True)
+        warm.start(config, provider_process=True)
         return ConfigureResponse(accept_secrets=True, supports_preview=True, accept_outputs=False)
 
     def credentials(self) -> Credentials:

@@ -44,6 +44,7 @@ from qca.common._response import APIResponse  # noqa: E402
 from qca.managed import Managed  # noqa: E402
 
 from .config import Credentials  # noqa: E402
+from .connect import client_for  # noqa: E402
 from .errors import QoderAPIError, QoderTransportError  # noqa: E402
 from .retry import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy, body_params  # noqa: E402
 
@@ -122,9 +123,6 @@ def api_error(response: httpx.Response, method: str, url: str, credentials: Cred
         envelope=envelope,
         hint=hint,
     )
-
-
-_body_params = body_params  # the name this module used to define
 
 
 class QoderClient:
@@ -225,7 +223,7 @@ class QoderClient:
     def _split(self, method: Any, body: Mapping[str, Any]) -> dict[str, Any]:
         """Keyword arguments for a bound SDK method: its typed params, the rest as ``extra_body``
         (fields this SDK version does not know yet), plus the workspace."""
-        known = _body_params(method.__func__)
+        known = body_params(method.__func__)
         kwargs = {k: x for k, x in body.items() if k in known}
         extra = {k: x for k, x in body.items() if k not in known}
         if extra:
@@ -335,16 +333,6 @@ def _transport_reason(exc: APIConnectionError) -> str:
 
 _CLIENTS: dict[tuple[str, str, str | None], QoderClient] = {}
 _CLIENTS_LOCK = threading.Lock()
-
-
-def client_for(credentials: Credentials) -> QoderClient:
-    """The process-wide client for these credentials (created once, reused by every thread).
-    Prefer :func:`pulumi_qoder.wire.connect.client_for`, which does not load this SDK for CMA."""
-    if credentials.flavor == "cma":  # Claude Managed Agents: same interface on the anthropic SDK
-        from .cma import cma_client_for
-
-        return cma_client_for(credentials)  # type: ignore[return-value]
-    return qoder_client_for(credentials)
 
 
 def qoder_client_for(credentials: Credentials) -> QoderClient:

@@ -35,8 +35,7 @@ from typing import Any
 
 from .config import Credentials
 from .errors import ConfigurationError, QoderAPIError, QoderTransportError
-from .retry import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy
-from .retry import body_params as _body_params
+from .retry import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy, body_params
 
 try:
     import anthropic
@@ -106,7 +105,6 @@ class CmaClient:
         # Create tokens of live objects per (collection, narrowing), listed once per process.
         self._tokens: dict[tuple[str, tuple[tuple[str, Any], ...]], set[str]] = {}
         self._tokens_lock = threading.Lock()
-        self._scope_locks: dict[tuple[str, tuple[tuple[str, Any], ...]], threading.Lock] = {}
 
     def close(self) -> None:
         self._sdk.close()
@@ -127,7 +125,7 @@ class CmaClient:
         return getattr(beta, collection), {}
 
     def _split(self, method: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-        known = _body_params(method)
+        known = body_params(method)
         kwargs = {k: x for k, x in body.items() if k in known}
         extra = {k: x for k, x in body.items() if k not in known}
         if extra:
@@ -221,31 +219,20 @@ class CmaClient:
                 return
             params["page"] = cursor
 
-    def _may_exist(self, collection: str, token: str, narrow: Mapping[str, Any]) -> bool:
-        """Whether a live object of ``collection`` may carry ``token``: it did when this process
-        first listed the collection (listed once, here), or this process created it since.
-        Objects made by an earlier, dead run all predate that listing (the stack is locked)."""
+    def _tokens_of(self, collection: str, narrow: Mapping[str, Any]) -> set[str]:
+        """The create tokens that live objects of ``collection`` may carry: those listed when this
+        process first asked (the listing happens here, once; other creates wait for it), plus
+        those this process created since. Objects made by an earlier, dead run all predate that
+        listing (the stack is locked). Call with ``_tokens_lock`` held."""
         scope = (collection, tuple(sorted(narrow.items())))
-        with self._tokens_lock:
-            lock = self._scope_locks.setdefault(scope, threading.Lock())
-        with lock:  # one listing per scope, however many creates wait for it
-            with self._tokens_lock:
-                known = self._tokens.get(scope)
-            if known is None:
-                known = {
-                    str((o.get("metadata") or {}).get(CREATE_TOKEN_KEY))
-                    for o in self._live(collection, narrow)
-                }
-                with self._tokens_lock:
-                    known |= self._tokens.get(scope, set())
-                    self._tokens[scope] = known
-        with self._tokens_lock:
-            return token in self._tokens[scope]
-
-    def _remember(self, collection: str, token: str, narrow: Mapping[str, Any]) -> None:
-        scope = (collection, tuple(sorted(narrow.items())))
-        with self._tokens_lock:
-            self._tokens.setdefault(scope, set()).add(token)
+        known = self._tokens.get(scope)
+        if known is None:
+            known = self._tokens[scope] = {
+                str(o["metadata"][CREATE_TOKEN_KEY])
+                for o in self._live(collection, narrow)
+                if CREATE_TOKEN_KEY in (o.get("metadata") or {})
+            }
+        return known
 
     def _lookup(self, collection: str, token: str, narrow: Mapping[str, Any], *, settle: bool) -> JSON | None:
         deadline = time.monotonic() + (SETTLE_SECONDS if settle else 0)
@@ -273,11 +260,14 @@ class CmaClient:
             agent_id = agent.get("id") if isinstance(agent, dict) else agent
             if isinstance(agent_id, str):
                 narrow["agent_id"] = agent_id
-        if self._may_exist(collection, idempotency_key, narrow):
+        with self._tokens_lock:
+            tokens = self._tokens_of(collection, narrow)
+            may_exist = idempotency_key in tokens
+            tokens.add(idempotency_key)  # before the POST: it may commit
+        if may_exist:
             found = self._lookup(collection, idempotency_key, narrow, settle=False)
             if found is not None:
                 return _without_marker(found), True
-        self._remember(collection, idempotency_key, narrow)  # before the POST: it may commit
         for attempt in range(self.retry.max_attempts):
             last = attempt == self.retry.max_attempts - 1
             try:

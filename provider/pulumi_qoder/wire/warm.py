@@ -16,7 +16,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from .errors import ConfigurationError
+from .flavor import resolve_flavor
 
 __all__ = ["calling_command", "start"]
 
@@ -57,22 +62,27 @@ def _in_provider_process() -> bool:
 def _load(flavor: str) -> None:
     try:
         if flavor == "cma":
-            from . import cma  # noqa: F401  (the anthropic SDK, and the Qoder client it builds on)
+            from . import cma  # noqa: F401  (the anthropic SDK only)
         else:
             from . import client  # noqa: F401
     except Exception:  # the first real use raises it again, where it is reported
         return
 
 
-def start(flavor: str, *, provider_process: bool | None = None) -> None:
-    """Start loading the client of ``flavor`` (``qoder`` or ``cma``) in the background if this is
-    a provider process of a command that calls the API (once per process; called from the
-    providers' ``configure``, where the flavor is known). ``provider_process``: known by the
-    caller (the native plugin), else detected (``python -m pulumi.dynamic``)."""
+def start(config: Mapping[str, Any], *, provider_process: bool | None = None) -> None:
+    """Start loading the client of the flavor ``config`` (``qoder:*`` keys, else the environment)
+    selects, in the background, if this is a provider process of a command that calls the API
+    (once per process; called from the providers' ``configure``, where the config is known).
+    ``provider_process``: known by the caller (the native plugin), else detected (``python -m
+    pulumi.dynamic``). A bad flavor loads nothing: the first call reports it."""
     if provider_process is None:
         provider_process = _in_provider_process()
     if _started.is_set() or not provider_process:
         return
     _started.set()
+    try:
+        flavor = resolve_flavor(config)[0]
+    except ConfigurationError:
+        return
     if calling_command(_parent_argv()):
         threading.Thread(target=_load, args=(flavor,), name="qoder-wire-warm", daemon=True).start()
