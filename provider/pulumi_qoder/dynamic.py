@@ -293,6 +293,24 @@ def collect_props(
     return seed_outputs(props, (*output_keys, *input_keys))
 
 
+def leave_outputs_to_registration(resource: pulumi.Resource) -> None:
+    """Stop the SDK's shutdown loop from tracking this resource's own outputs a second time.
+
+    At the end of a program the SDK awaits every registration RPC, then drains its set of
+    tracked outputs with ``asyncio.wait(all pending, FIRST_COMPLETED)`` in a loop: each wake-up
+    costs a callback per pending output, so the cost is outputs x wake-ups. A deployment has ~27
+    outputs (the floor's resource 7): at N = 200 that loop was half of the program's CPU in
+    ``up`` (benchmarks/README.md). The outputs the SDK made for this resource's properties
+    (``urn``, ``id`` and each property) are resolved, or failed, by the registration RPC, which
+    the SDK awaits anyway and whose error it raises; outputs derived from them (``apply``,
+    ``Output.all``) are still tracked.
+    """
+    for value in vars(resource).values():
+        untrack = getattr(value, "_untrack", None)  # pulumi.Output's; absent in another SDK: no-op
+        if isinstance(value, pulumi.Output) and untrack is not None:
+            untrack()
+
+
 class QoderResource(pulumi.dynamic.Resource):
     """A ``pulumi.dynamic.Resource`` that tells its provider which declared resource it is.
 
@@ -349,6 +367,7 @@ class QoderResource(pulumi.dynamic.Resource):
             serialized = pulumi.Output.secret(serialized)
         props[PROVIDER_KEY] = serialized
         pulumi.CustomResource.__init__(self, f"pulumi-python:{self._resource_type_name}", name, props, opts)
+        leave_outputs_to_registration(self)
 
 
 class ReadableResource(QoderResource):
