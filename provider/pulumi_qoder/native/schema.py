@@ -148,10 +148,13 @@ class _Types:
 
 def _resource_spec(kind: Kind, types_: _Types) -> JSONSpec:
     arg_hints = _hints(kind.args)
-    # ``name: pulumi.Output[X]`` on the dynamic resource class: the output's type is X.
+    # ``name: pulumi.Output[X]`` on the dynamic resource class or its outputs base (ours, not the
+    # SDK's bases): the output's type is X.
     out_hints = {
         k: typing.get_args(h)[0]
-        for k, h in _hints(kind.resource).items()
+        for base in reversed(kind.resource.__mro__)
+        if base.__module__.startswith("pulumi_qoder.")
+        for k, h in _hints(base).items()
         if typing.get_origin(h) is pulumi.Output
     }
     inputs: dict[str, JSONSpec] = {}
