@@ -41,7 +41,7 @@ load_qca_managed()  # before the imports below: the SDK without the parts the pr
 from qca.common import APIConnectionError, APIStatusError, APITimeoutError  # noqa: E402
 from qca.common._base_client import DEFAULT_TIMEOUT  # noqa: E402
 from qca.common._response import APIResponse  # noqa: E402
-from qca.managed import Managed  # noqa: E402
+from qca.managed._client import Managed  # noqa: E402  (qca.managed.Managed, without that package's __init__)
 
 from .config import Credentials  # noqa: E402
 from .connect import client_for  # noqa: E402
