@@ -1,16 +1,16 @@
 """Loading ``qca-sdk`` for the wire client: only the modules the ``Managed`` client imports.
 
-Importing ``qca`` costs a provider process 0.8-1.0 s of CPU, more than all its API calls in a stack
-of 50 deployments, and most of it is code the provider never runs. The package ``__init__`` files
-do that work: ``qca/__init__.py`` imports both clients (the provider uses ``qca.managed``, never
-``qca.forward``); ``qca/managed/types/__init__.py`` imports all of its 336 model modules and
-builds every model's validator (``model_rebuild``), while ``qca.managed._client`` and its resources
-import the ~80 model modules they name by full path, and the provider, which reads raw responses,
-builds none.
+``import qca`` costs a provider process 0.5-0.8 s of CPU (637 modules), most of it code the
+provider never runs, from the package ``__init__`` files: ``qca/__init__.py`` imports both clients (the provider uses
+``qca.managed``, never ``qca.forward``); ``qca/managed/types/__init__.py`` imports all 336 model
+modules and builds every model's validator (``model_rebuild``), while ``qca.managed._client`` and
+its resources import the 78 they name by full path, and the provider, which reads raw
+responses, builds none.
 
 So ``qca``, ``qca.managed`` and ``qca.managed.types`` are created without running their
 ``__init__`` (:class:`_IncompletePackage`), and ``qca.managed._client`` is imported through them:
-0.10-0.15 s of CPU instead of 0.30-0.38 s for the previous trick, 0.8-1.0 s for ``import qca``.
+129 modules, 0.16-0.22 s of CPU (median 0.20 s, a third of it importing pydantic), where skipping
+only ``qca/__init__.py`` and the model builds took 387 modules, 0.24-0.34 s (median 0.30 s).
 The SDK stays whole for any later user in the process:
 
 * any attribute of such a package but its import metadata (``from qca import Forward``,
