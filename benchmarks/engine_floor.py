@@ -16,6 +16,13 @@ language host, provider processes; a load-robust measure) as a ratio and in seco
     .venv/bin/python benchmarks/engine_floor.py [--n 50 200] [--parallel default 4 16] [--repeat 3] \
         [--before /tmp/perf-before] [--env PULUMI_SKIP_CHECKPOINTS=true]
 
+``--python PY`` runs the program and the provider processes with another interpreter: a user's
+virtualenv holding only the runtime dependencies (``python -m venv /tmp/uvenv && /tmp/uvenv/bin/pip
+install .``; the dev one also loads ``rich`` through ``httpx``'s CLI, ~0.1 s per process). With
+``--per-process`` each of those Python processes runs under ``/usr/bin/time``, and a second table
+splits the command's CPU into the program, the provider process, and the rest (the engine and the
+CLI, by difference).
+
 ``--before DIR`` adds a third variant, the provider of another checkout (a ``git worktree`` of an
 older commit: its provider, emulator and cron directories go first on PYTHONPATH, for the program
 and the provider process), interleaved with the other two; ratios are then printed for it too.
@@ -128,6 +135,7 @@ class Sample:
     api_calls: int
     emulator_cpu: float
     command_cpu: float  # user + system of the CLI and every process it waited for
+    python_cpu: dict[str, float] = field(default_factory=dict)  # --per-process: program, provider
 
 
 @dataclass
@@ -178,14 +186,44 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(emu: EmulatorHandle, action: Callable[[], object]) -> Sample:
+def measure(emu: EmulatorHandle, action: Callable[[], object], cpu_log: Path | None = None) -> Sample:
     emu.clear_requests()
+    if cpu_log is not None:
+        cpu_log.write_text("")
     cpu, wall, children = time.process_time(), time.perf_counter(), _children_cpu()
     action()
     seconds = time.perf_counter() - wall
     return Sample(
-        seconds, len(emu.requests()), (time.process_time() - cpu) / seconds, _children_cpu() - children
+        seconds,
+        len(emu.requests()),
+        (time.process_time() - cpu) / seconds,
+        _children_cpu() - children,
+        python_cpu(cpu_log) if cpu_log is not None else {},
     )
+
+
+# A PULUMI_PYTHON_CMD that runs each Python process of a command under /usr/bin/time (--per-process).
+TIMED_PYTHON = """#!/bin/sh
+exec /usr/bin/time -a -o "$QODER_BENCH_CPU_LOG" -f "%U %S %C" {python} "$@"
+"""
+
+
+def python_cpu(log: Path) -> dict[str, float]:
+    """CPU seconds of the command's Python processes by role, from /usr/bin/time's lines."""
+    roles = {"program": 0.0, "provider": 0.0, "language host": 0.0}
+    for line in log.read_text().splitlines():
+        user, system, *command = line.split()
+        if not command or not user.replace(".", "").isdigit():
+            continue  # time's own "Command exited with non-zero status" line
+        cmdline = " ".join(command)
+        if "pulumi.dynamic" in cmdline:
+            role = "provider"
+        elif "language-python-exec" in cmdline or "--run-program" in cmdline:
+            role = "program"  # the language host runs the program in a process of its own
+        else:
+            role = "language host"  # the engine's Python language host, serving the program
+        roles[role] += float(user) + float(system)
+    return roles
 
 
 def run_variant(
@@ -199,6 +237,8 @@ def run_variant(
     before: Path | None = None,
     extra_env: dict[str, str] | None = None,
     after: Path | None = None,
+    python: str | None = None,
+    per_process: bool = False,
 ) -> None:
     directory = scratch / f"{variant}-{time.monotonic_ns()}"
     directory.mkdir()
@@ -217,6 +257,15 @@ def run_variant(
         paths = [str(tree / d) for d in ("provider", "emulator", "cron")]
         env["PYTHONPATH"] = os.pathsep.join([*paths, str(directory)])
     env.update(extra_env or {})
+    if python is not None:
+        env["PULUMI_PYTHON_CMD"] = python
+    cpu_log: Path | None = None
+    if per_process:
+        cpu_log = directory / "python-cpu.log"
+        wrapper = directory / "timed-python"
+        wrapper.write_text(TIMED_PYTHON.format(python=env.get("PULUMI_PYTHON_CMD", sys.executable)))
+        wrapper.chmod(0o755)
+        env.update(PULUMI_PYTHON_CMD=str(wrapper), QODER_BENCH_CPU_LOG=str(cpu_log))
     project = PulumiProject(directory, env)
     imports = FLOOR_IMPORTS if variant == "floor" else PROVIDER_IMPORTS
     project.write_program(PROGRAM.format(imports=imports))
@@ -225,17 +274,19 @@ def run_variant(
     project.run("stack", "init", f"bench-{directory.name}")
     project.set_config("count", str(n))
     extra = () if parallel == "default" else ("--parallel", parallel)
-    results.add(variant, "up (create)", measure(emu, lambda: project.up(*extra)))
+    results.add(variant, "up (create)", measure(emu, lambda: project.up(*extra), cpu_log))
     state = project.export()["deployment"]
     resources = state.get("resources", [])
     results.state_bytes.setdefault(variant, []).append(len(json.dumps(state)) / max(1, len(resources)))
     results.add(
-        variant, "no-op preview", measure(emu, lambda: project.preview("--expect-no-changes", *extra))
+        variant,
+        "no-op preview",
+        measure(emu, lambda: project.preview("--expect-no-changes", *extra), cpu_log),
     )
     project.set_config("firstCron", "30 10 * * 1-5")
-    results.add(variant, "one change", measure(emu, lambda: project.up(*extra)))
-    results.add(variant, "refresh", measure(emu, lambda: project.refresh(*extra)))
-    results.add(variant, "destroy", measure(emu, lambda: project.destroy(*extra)))
+    results.add(variant, "one change", measure(emu, lambda: project.up(*extra), cpu_log))
+    results.add(variant, "refresh", measure(emu, lambda: project.refresh(*extra), cpu_log))
+    results.add(variant, "destroy", measure(emu, lambda: project.destroy(*extra), cpu_log))
 
 
 def report(n: int, parallel: str, results: Results, load: tuple[float, float, float]) -> None:
@@ -261,6 +312,26 @@ def report(n: int, parallel: str, results: Results, load: tuple[float, float, fl
                 f"| {statistics.median(cpu):.2f}x | {statistics.median(s.command_cpu for s in ours):.2f} "
                 f"| {statistics.median(s.command_cpu for s in floor):.2f} |"
             )
+    if results.samples[("floor", "up (create)")][0].python_cpu:
+        print(
+            "\nCPU seconds by process (medians), each beside the floor's: the program, the provider "
+            "process, the language host, the rest (the engine and the CLI: the command's CPU minus "
+            "the Python processes'), the whole command.\n"
+        )
+        print(
+            "| operation | program | floor | provider process | floor | language host | floor "
+            "| engine + CLI | floor | command | floor |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for variant in variants:
+            for op in OPERATIONS:
+                row = [op if variant == "provider" else f"{op} [before]"]
+                for role in ("program", "provider", "language host", "rest", "command"):
+                    for v in (variant, "floor"):
+                        row.append(
+                            f"{statistics.median(_role_cpu(s, role) for s in results.samples[(v, op)]):.2f}"
+                        )
+                print("| " + " | ".join(row) + " |")
     sb = {k: statistics.median(v) for k, v in results.state_bytes.items()}
     rss = {k: max(v, default=0.0) for k, v in results.peak_rss_mb.items()}
     print(
@@ -270,6 +341,14 @@ def report(n: int, parallel: str, results: Results, load: tuple[float, float, fl
         + ", ".join(f"{k} {rss.get(k, 0.0):.0f} MB" for k in variants)
         + "."
     )
+
+
+def _role_cpu(sample: Sample, role: str) -> float:
+    if role == "command":
+        return sample.command_cpu
+    if role == "rest":
+        return sample.command_cpu - sum(sample.python_cpu.values())
+    return sample.python_cpu.get(role, 0.0)
 
 
 def main() -> int:
@@ -284,6 +363,10 @@ def main() -> int:
         "--after", type=Path, help="checkout the provider variant runs from (default: this one, live)"
     )
     parser.add_argument("--env", nargs="*", default=[], metavar="K=V", help="environment for every command")
+    parser.add_argument("--python", help="interpreter of the program and provider processes (a user's venv)")
+    parser.add_argument(
+        "--per-process", action="store_true", help="CPU of program and provider processes (/usr/bin/time)"
+    )
     args = parser.parse_args()
     extra_env = dict(item.split("=", 1) for item in args.env)
     variants = ("provider", "before", "floor") if args.before else ("provider", "floor")
@@ -308,6 +391,8 @@ def main() -> int:
                                 args.before,
                                 extra_env,
                                 args.after,
+                                args.python,
+                                args.per_process,
                             )
                         results.peak_rss_mb.setdefault(variant, []).extend(peaks)
             report(n, parallel, results, load)
