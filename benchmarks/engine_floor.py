@@ -20,8 +20,10 @@ language host, provider processes; a load-robust measure) as a ratio and in seco
 virtualenv holding only the runtime dependencies (``python -m venv /tmp/uvenv && /tmp/uvenv/bin/pip
 install .``; the dev one also loads ``rich`` through ``httpx``'s CLI, ~0.1 s per process). With
 ``--per-process`` each of those Python processes runs under ``/usr/bin/time``, and a second table
-splits the command's CPU into the program, the provider process, and the rest (the engine and the
-CLI, by difference).
+splits the command's CPU into the program, the provider process, the language host and the rest
+(the engine and the CLI, by difference). The language host then runs the program in a process of
+its own (its interpreter is the wrapper, not its own), not in its own process as it otherwise
+does: one more Python start-up per command, alike for every variant.
 
 ``--before DIR`` adds a third variant, the provider of another checkout (a ``git worktree`` of an
 older commit: its provider, emulator and cron directories go first on PYTHONPATH, for the program
@@ -223,6 +225,8 @@ def python_cpu(log: Path) -> dict[str, float]:
         else:
             role = "language host"  # the engine's Python language host, serving the program
         roles[role] += float(user) + float(system)
+    # The host waits for the program's process, so the host's rusage includes the program's.
+    roles["language host"] = max(0.0, roles["language host"] - roles["program"])
     return roles
 
 
