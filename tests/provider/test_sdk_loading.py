@@ -107,6 +107,29 @@ def test_the_sdk_client_parses_responses_after_the_fast_load(emulator_target: Ta
     assert isinstance(agent, dict) and agent["id"] == emulator_target.agent_id
 
 
+def test_the_wire_clients_own_requests_load_nothing_more(emulator_target: Target) -> None:
+    seen = _run(
+        _TYPE_MODULES + "import json\n"
+        "from pulumi_qoder.wire.client import QoderClient\n"
+        "from pulumi_qoder.wire.config import Credentials\n"
+        "before = type_modules()\n"
+        "client = QoderClient(Credentials(base_url=sys.argv[1], token=sys.argv[2]))\n"
+        "agent = client.get_object('agents', sys.argv[3])\n"
+        "print(json.dumps({'id': agent['id'], 'more_types': sorted(set(type_modules()) - set(before)),\n"
+        " 'forward': 'qca.forward' in sys.modules,\n"
+        " 'incomplete': [type(sys.modules[p]).__name__ for p in ('qca', 'qca.managed', 'qca.managed.types')]}))\n",
+        emulator_target.base_url,
+        emulator_target.token,
+        emulator_target.agent_id,
+    )
+    assert seen == {
+        "id": emulator_target.agent_id,
+        "more_types": [],
+        "forward": False,
+        "incomplete": ["_IncompletePackage"] * 3,
+    }
+
+
 def test_the_whole_package_is_there_for_later_users_of_the_sdk() -> None:
     seen = _run(
         _TYPE_MODULES + "import json, types\n"

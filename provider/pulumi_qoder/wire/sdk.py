@@ -82,8 +82,10 @@ class _IncompletePackage(ModuleType):
             return ModuleType.__getattribute__(self, name)
         package: str = ModuleType.__getattribute__(self, "__name__")
         submodule = f"{package}.{name}"
-        if not name.startswith("__") and (
-            submodule in sys.modules or importlib.util.find_spec(submodule) is not None
+        if (
+            name.isidentifier()
+            and not name.startswith("__")
+            and (submodule in sys.modules or importlib.util.find_spec(submodule) is not None)
         ):
             return importlib.import_module(submodule)
         _complete(package)
