@@ -229,6 +229,26 @@ def test_threads_asking_at_once_all_see_the_one_complete_package() -> None:
     assert seen == {"errors": [], "answers": 8, "distinct": 1, "built": True}
 
 
+def test_model_rebuild_still_resolves_names_in_its_callers_frame() -> None:
+    # While qca.managed.types is incomplete, the SDK's model_rebuild is wrapped: the caller's
+    # local names must still be found, as pydantic documents for models declared in a function.
+    seen = _run(
+        "import json, sys\n"
+        "import pulumi_qoder.wire.client\n"
+        "from qca.common._models import BaseModel\n"
+        "def declare():\n"
+        "    class Outer(BaseModel):\n"
+        "        inner: 'Inner'\n"
+        "    class Inner(BaseModel):\n"
+        "        n: int\n"
+        "    rebuilt = Outer.model_rebuild()\n"
+        "    return rebuilt, Outer.model_validate({'inner': {'n': 3}}).inner.n\n"
+        "rebuilt, n = declare()\n"
+        "print(json.dumps({'rebuilt': rebuilt, 'n': n, 'types_complete': type(sys.modules['qca.managed.types']).__name__}))\n"
+    )
+    assert seen == {"rebuilt": True, "n": 3, "types_complete": "_IncompletePackage"}
+
+
 def test_an_sdk_imported_before_the_provider_is_left_as_it_is() -> None:
     seen = _run(
         "import json, qca\n"
