@@ -9,8 +9,8 @@ responses, builds none.
 
 So ``qca``, ``qca.managed`` and ``qca.managed.types`` are created without running their
 ``__init__`` (:class:`_IncompletePackage`), and ``qca.managed._client`` is imported through them:
-129 modules, 0.16-0.22 s of CPU (median 0.20 s, a third of it importing pydantic), where skipping
-only ``qca/__init__.py`` and the model builds took 387 modules, 0.24-0.34 s (median 0.30 s).
+129 modules, 0.15-0.23 s of CPU (median 0.20 s, a third of it importing pydantic), where skipping
+only ``qca/__init__.py`` and the model builds took 387 modules, 0.24-0.37 s (median 0.30 s).
 The SDK stays whole for any later user in the process:
 
 * any attribute of such a package but its import metadata (``from qca import Forward``,
