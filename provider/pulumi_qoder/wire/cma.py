@@ -36,10 +36,13 @@ from typing import Any
 from .config import Credentials
 from .errors import ConfigurationError, QoderAPIError, QoderTransportError
 from .retry import RETRY_STATUSES, SAFE_ACTIONS, RetryPolicy, body_params
+from .sdk import BetaResources, load_anthropic_client
 
 try:
-    import anthropic
+    load_anthropic_client()  # first: the SDK without the parts the client never uses (wire/sdk.py)
     import httpx2
+    from anthropic._client import Anthropic
+    from anthropic._exceptions import APIConnectionError, APIStatusError, APITimeoutError
 except ImportError as exc:  # the [cma] extra
     raise ConfigurationError(
         f"qoder:flavor cma needs the anthropic SDK (missing: {exc.name}): pip install 'pulumi-qoder[cma]'"
@@ -96,11 +99,12 @@ class CmaClient:
         self.base_url = credentials.base_url
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
-        sdk = anthropic.Anthropic(
+        sdk = Anthropic(
             api_key=credentials.token, base_url=credentials.base_url, max_retries=0, http_client=http_client
         )
         sdk._custom_headers = {}  # ANTHROPIC_CUSTOM_HEADERS: ambient, may hold secrets; never ours
         self._sdk = sdk
+        self._beta = BetaResources(sdk)  # sdk.beta, importing only the resources used
         self._workspace = {"workspace_id": credentials.workspace_id} if credentials.workspace_id else {}
         # Create tokens of live objects per (collection, narrowing), listed once per process.
         self._tokens: dict[tuple[str, tuple[tuple[str, Any], ...]], set[str]] = {}
@@ -115,7 +119,7 @@ class CmaClient:
     # -- the wire ---------------------------------------------------------------------------------
 
     def _resource(self, collection: str, *, raw: bool = True) -> tuple[Any, dict[str, str]]:
-        beta = self._sdk.beta.with_raw_response if raw else self._sdk.beta
+        beta = self._beta.with_raw_response if raw else self._beta
         parts = collection.split("/")
         if len(parts) == 3 and parts[0] == "deployments" and parts[2] == "runs":
             return beta.deployment_runs, {"deployment_id": parts[1]}
@@ -132,7 +136,7 @@ class CmaClient:
             kwargs["extra_body"] = extra
         return {**kwargs, **self._workspace}
 
-    def _error(self, exc: anthropic.APIStatusError, method: str, url: str) -> QoderAPIError:
+    def _error(self, exc: APIStatusError, method: str, url: str) -> QoderAPIError:
         response = exc.response
         body = exc.body
         error = body.get("error") if isinstance(body, dict) else None
@@ -164,14 +168,14 @@ class CmaClient:
             last = attempt == attempts - 1
             try:
                 raw = call()
-            except anthropic.APIStatusError as exc:
+            except APIStatusError as exc:
                 status = exc.response.status_code
                 log.debug("%s %s -> %d [%s]", method, url, status, exc.request_id)
                 if status in RETRY_STATUSES and not last:
                     self._sleep(self.retry.delay(attempt, _retry_after(exc.response)))
                     continue
                 raise self._error(exc, method, url) from None
-            except anthropic.APIConnectionError as exc:
+            except APIConnectionError as exc:
                 log.debug("%s %s: %s (attempt %d)", method, url, type(exc).__name__, attempt + 1)
                 if not last:
                     self._sleep(self.retry.delay(attempt, None))
@@ -357,9 +361,9 @@ def _retry_after(response: httpx2.Response) -> float | None:
         return None
 
 
-def _reason(exc: anthropic.APIConnectionError) -> str:
+def _reason(exc: APIConnectionError) -> str:
     cause = exc.__cause__
-    if isinstance(exc, anthropic.APITimeoutError):
+    if isinstance(exc, APITimeoutError):
         return "timed out"
     return f"{type(cause).__name__}: {' '.join(str(cause).split())}" if cause else exc.message
 
