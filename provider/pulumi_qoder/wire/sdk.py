@@ -265,10 +265,8 @@ def _read_exports(origin: str, package: str) -> dict[str, tuple[str, str | None]
             continue  # the docstring
         if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["__all__"]:
             continue  # read as an attribute, it completes the package
-        if not isinstance(node, ast.ImportFrom):
+        if not isinstance(node, ast.ImportFrom):  # (`from __future__ import x` binds x too)
             return None
-        if node.module == "__future__":
-            continue
         source = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
         for alias in node.names:
             if alias.name == "*":
