@@ -46,7 +46,7 @@ from typing import Any
 
 _PACKAGES = ("qca", "qca.managed", "qca.managed.types")
 _TYPES = "qca.managed.types"
-_ANTHROPIC_TREES = ("anthropic.types", "anthropic.resources")
+_ANTHROPIC_TREES = ("anthropic.types", "anthropic.resources", "anthropic.lib.tools")
 
 # What module_from_spec sets, which the import system reads while importing a submodule (and
 # isinstance reads through __class__): the same before and after the __init__, so not a use.
