@@ -12,9 +12,11 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from pulumi_qoder.wire.sdk import _read_exports
 from qoder_emulator.testing import EmulatorHandle, running_emulator
 
 TOKEN = "cma-key"
@@ -304,3 +306,25 @@ def test_an_sdk_imported_before_the_provider_is_left_as_it_is() -> None:
         " 'finders': [type(f).__name__ for f in sys.meta_path if 'Partial' in type(f).__name__]}))\n"
     )
     assert seen == {"incomplete": [], "finders": []}
+
+
+def test_only_an_init_that_just_imports_names_is_served_without_running(tmp_path: Path) -> None:
+    init = tmp_path / "__init__.py"
+    init.write_text(
+        '"""Doc."""\n'
+        "from __future__ import annotations\n"
+        "from .models import Model, Other as Alias\n"
+        "from . import sub\n"
+        "from ..shared import Error\n"
+        "__all__ = ['Model']\n"
+    )
+    assert _read_exports(str(init), "sdk.types") == {
+        "annotations": ("__future__", "annotations"),
+        "Model": ("sdk.types.models", "Model"),
+        "Alias": ("sdk.types.models", "Other"),
+        "sub": ("sdk.types.sub", None),
+        "Error": ("sdk.shared", "Error"),
+    }
+    for body in ("from .models import *\n", "import os\n", "from .a import b\nsetup()\n", "x = 1\n"):
+        init.write_text(body)
+        assert _read_exports(str(init), "sdk.types") is None, body

@@ -62,7 +62,7 @@ def load_qca_managed() -> None:
     with _lock:
         if "qca.managed._client" in sys.modules:
             return
-        if "qca" not in sys.modules and _install_packages_without_init(_PACKAGES, exports=False):
+        if "qca" not in sys.modules and _install_packages_without_init(_PACKAGES):
             _guard_model_builds()
         import qca.common
         import qca.managed._client  # noqa: F401
@@ -73,9 +73,7 @@ def load_anthropic_client() -> None:
     with _lock:
         if "anthropic._client" in sys.modules:
             return
-        fast = "anthropic" not in sys.modules and _install_packages_without_init(
-            ("anthropic",), exports=False
-        )
+        fast = "anthropic" not in sys.modules and _install_packages_without_init(("anthropic",))
         if fast:
             finder = _PartialPackages("anthropic", _ANTHROPIC_TREES)
             sys.meta_path.insert(0, finder)
@@ -107,11 +105,10 @@ class BetaResources:
         if name.startswith("_"):
             raise AttributeError(name)
         resources = importlib.import_module("anthropic.resources.beta")
-        resource = getattr(resources, name.title().replace("_", ""))(
-            self._client
-        )  # deployment_runs: DeploymentRuns
+        resource_class = getattr(resources, name.title().replace("_", ""))  # DeploymentRuns
+        resource = resource_class(self._client)
         value = resource.with_raw_response if self._raw else resource
-        setattr(self, name, value)  # once, as Beta's cached properties
+        setattr(self, name, value)  # kept, as by Beta's cached properties
         return value
 
 
@@ -123,8 +120,9 @@ def _remove(finder: importlib.abc.MetaPathFinder) -> None:
 class _PartialPackages(importlib.abc.MetaPathFinder):
     """While the package ``root`` is incomplete, the packages in ``trees`` whose ``__init__`` only
     imports names are created incomplete too, serving those names from the modules that define
-    them. Only trees of generated code whose imports cannot fail: elsewhere an ``__init__``'s
-    ImportError is a signal (``anthropic._vendor.httpx_aiohttp`` without ``aiohttp``)."""
+    them. Only trees whose ``__init__`` a normal ``import anthropic`` runs, so that they cannot
+    fail in a working install: elsewhere an ``__init__``'s ImportError can be a signal the SDK
+    reads (``anthropic._vendor.httpx_aiohttp`` without ``aiohttp``), which must not go missing."""
 
     def __init__(self, root: str, trees: tuple[str, ...]) -> None:
         self.root = root
@@ -167,25 +165,24 @@ class _PartialLoader(importlib.abc.Loader):
         module.__loader__ = self.loader  # the package as a normal import leaves it
         if module.__spec__ is not None:
             module.__spec__.loader = self.loader
-        pending = _Pending(module, self.loader, exports=True)
-        pending.exports, pending.exports_read = self.exports, True
-        _pending[module.__name__] = pending
+        _pending[module.__name__] = _Pending(module, self.loader, self.exports)
         module.__class__ = _IncompletePackage
 
 
 class _Pending:
     """A package whose ``__init__`` has not run yet."""
 
-    def __init__(self, module: ModuleType, loader: Loader, *, exports: bool) -> None:
+    def __init__(
+        self, module: ModuleType, loader: Loader, exports: dict[str, tuple[str, str | None]] | None = None
+    ) -> None:
         self.module = module
         self.loader = loader
         self.lock = threading.RLock()
         self.running = False  # its __init__ is running, in the thread that holds the lock
         self.after: Callable[[], None] | None = None
-        # Serve the names its __init__ imports without running it (read on first use; None: the
-        # __init__ does more than import names, so every such name completes the package).
-        self.exports: dict[str, tuple[str, str | None]] | None = None
-        self.exports_read = not exports
+        # The names its __init__ imports, served without running it (None: every name but a
+        # submodule's completes the package).
+        self.exports = exports
 
 
 _pending: dict[str, _Pending] = {}
@@ -212,13 +209,13 @@ class _IncompletePackage(ModuleType):
         return ModuleType.__getattribute__(self, name)
 
 
-def _install_packages_without_init(packages: tuple[str, ...], *, exports: bool) -> bool:
+def _install_packages_without_init(packages: tuple[str, ...]) -> bool:
     for name in packages:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:  # not installed: let the imports that follow say so
             return False
         module = importlib.util.module_from_spec(spec)
-        _pending[name] = _Pending(module, spec.loader, exports=exports)
+        _pending[name] = _Pending(module, spec.loader)
         module.__class__ = _IncompletePackage
         sys.modules[name] = module
         parent, _, child = name.rpartition(".")
@@ -233,11 +230,6 @@ def _exported(package: str, name: str) -> Any | None:
     pending = _pending.get(package)
     if pending is None:
         return None
-    if not pending.exports_read:
-        spec = pending.module.__spec__
-        origin = spec.origin if spec is not None else None
-        pending.exports = _read_exports(origin, package) if origin is not None else None
-        pending.exports_read = True
     target = pending.exports.get(name) if pending.exports is not None else None
     if target is None:
         return None
@@ -272,7 +264,8 @@ def _read_exports(origin: str, package: str) -> dict[str, tuple[str, str | None]
             if alias.name == "*":
                 return None
             bound = alias.asname or alias.name
-            exports[bound] = (f"{source}.{alias.name}", None) if node.module is None else (source, alias.name)
+            own = node.module is None and source == package  # `from . import x`: a submodule
+            exports[bound] = (f"{source}.{alias.name}", None) if own else (source, alias.name)
     return exports
 
 
