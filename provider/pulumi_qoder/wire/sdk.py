@@ -1,29 +1,45 @@
-"""Loading ``qca-sdk`` for the wire client: only the modules the ``Managed`` client imports.
+"""Loading the official SDKs for the wire clients: only the modules each client imports.
 
-``import qca`` costs a provider process 0.5-0.8 s of CPU (637 modules), most of it code the
-provider never runs, from the package ``__init__`` files: ``qca/__init__.py`` imports both clients (the provider uses
-``qca.managed``, never ``qca.forward``); ``qca/managed/types/__init__.py`` imports all 336 model
-modules and builds every model's validator (``model_rebuild``), while ``qca.managed._client`` and
-its resources import the 78 they name by full path, and the provider, which reads raw
-responses, builds none.
+**qca-sdk** (the Qoder client, :func:`load_qca_managed`). ``import qca`` costs a provider process
+0.5-0.8 s of CPU (637 modules), most of it code the provider never runs, from the package
+``__init__`` files: ``qca/__init__.py`` imports both clients (the provider uses ``qca.managed``,
+never ``qca.forward``); ``qca/managed/types/__init__.py`` imports all 336 model modules and builds
+every model's validator (``model_rebuild``), while ``qca.managed._client`` and its resources
+import the 78 they name by full path, and the provider, which reads raw responses, builds none.
 
 So ``qca``, ``qca.managed`` and ``qca.managed.types`` are created without running their
 ``__init__`` (:class:`_IncompletePackage`), and ``qca.managed._client`` is imported through them:
 129 modules, 0.15-0.23 s of CPU (median 0.20 s, a third of it importing pydantic), where skipping
 only ``qca/__init__.py`` and the model builds took 387 modules, 0.24-0.37 s (median 0.30 s).
-The SDK stays whole for any later user in the process:
 
-* any attribute of such a package but its import metadata (``from qca import Forward``,
-  ``qca.managed.types.Deployment``, ``vars()``, ``dir()``) first runs its real ``__init__`` in
-  that module object, once, under a lock, after those of its incomplete subpackages (as a normal
-  import would have run them); the SDK's models are then built as by ``import qca``;
+**anthropic** (the CMA client, :func:`load_anthropic_client`). ``import anthropic`` imports all
+2,888 of its modules: ``anthropic/__init__.py`` imports every type, the cloud clients and the
+tool runner, and ``client.beta`` (``Beta``) all 15 beta resources. Here ``anthropic`` is created
+without its ``__init__``; the packages of ``anthropic.types``, ``anthropic.resources`` and
+``anthropic.lib.tools`` whose ``__init__`` only imports names are created the same way when first
+imported, and serve each such name by importing only the module it comes from
+(:class:`_PartialPackages`); :class:`BetaResources` is ``client.beta`` importing only the
+resources used. The CMA client then loads about 1,230 modules (the rest: what ``_base_client``
+imports by module path, message types included). anthropic's models need no build guard: each
+model module imports the names its annotations use (no postponed annotations), so a model builds
+in its own module's namespace whatever is incomplete.
+
+Either SDK stays whole for any later user in the process:
+
+* any attribute of such a package but its import metadata and the names served (``from qca import
+  Forward``, ``qca.managed.types.Deployment``, ``vars()``, ``dir()``) first runs its real
+  ``__init__`` in that module object, once, under a lock, after those of its incomplete
+  subpackages (as a normal import would have run them); the SDK's models are then built as by a
+  normal import, and anthropic's package ``__init__`` renames its exports' ``__module__`` and
+  reads ``ANTHROPIC_LOG`` as usual (the log setup also runs at the fast load);
 * a submodule's name (``from qca.managed.types import deployment``, and the import system's own
   lookups) imports just that submodule;
 * a ``qca.managed.types`` model reached by its module path and used first (the SDK's response
   parsing calls ``model_rebuild``) completes ``qca.managed.types`` before it builds: its
   annotations name models that only the package's namespace holds.
 
-If ``qca`` is already imported, it is used as it is. Tests: ``tests/provider/test_sdk_loading.py``.
+An SDK already imported is used as it is. Tests: ``tests/provider/test_sdk_loading.py``,
+``tests/provider/test_sdk_loading_cma.py``.
 """
 
 from __future__ import annotations
