@@ -190,6 +190,10 @@ def test_the_cma_client_works_and_its_requests_load_nothing_more(cma_emulator: E
         "agent, _ = client.create_object('agents', {'name': 'a', 'model': 'claude-sonnet-4-6'}, idempotency_key='ka')\n"
         "env, _ = client.create_object('environments', {'name': 'e'}, idempotency_key='ke')\n"
         "vault, _ = client.create_object('vaults', {'display_name': 'v'}, idempotency_key='kv')\n"
+        "events = [{'type': 'user.message', 'content': [{'type': 'text', 'text': 'report'}]}]\n"
+        "dep, _ = client.create_object('deployments', {'name': 'd', 'agent': agent['id'],\n"
+        "    'environment_id': env['id'], 'initial_events': events}, idempotency_key='kd')\n"
+        "runs = client.list_objects(f\"deployments/{dep['id']}/runs\")\n"
         "updated = client.update_object('agents', agent['id'], {'description': 'changed'})\n"
         "listed = client.list_objects('environments', limit=5)\n"
         "client.delete_object('vaults', vault['id'])\n"
@@ -201,7 +205,8 @@ def test_the_cma_client_works_and_its_requests_load_nothing_more(cma_emulator: E
         "    error = [exc.status, exc.error_type]\n"
         "print(json.dumps({'more': sorted(set(after_ok) - set(before)), 'incomplete': incomplete(),\n"
         " 'more_for_error': sorted(set(loaded()) - set(after_ok)),\n"
-        " 'ids': [agent['id'][:6], env['id'][:4], vault['id'][:4]], 'description': updated.get('description'),\n"
+        " 'ids': [agent['id'][:6], env['id'][:4], vault['id'][:4], dep['id'][:5]],\n"
+        " 'runs': runs['data'], 'description': updated.get('description'),\n"
         " 'listed': env['id'] in [e['id'] for e in listed['data']], 'error': error}))\n"
     )
     fast = _run(FAST + code, cma_emulator.base_url)
@@ -210,7 +215,8 @@ def test_the_cma_client_works_and_its_requests_load_nothing_more(cma_emulator: E
     # An error answer: the SDK imports its error-details model then, by module path.
     assert fast["more_for_error"] == ["anthropic.types.shared.error_details"]
     assert {**fast, "incomplete": [], "more_for_error": []} == {**normal, "more_for_error": []}
-    assert normal["ids"] == ["agent_", "env_", "vlt_"] and normal["description"] == "changed"
+    assert normal["ids"] == ["agent_", "env_", "vlt_", "depl_"] and normal["runs"] == []
+    assert normal["description"] == "changed"
     assert normal["listed"] is True and normal["error"] == [404, "not_found_error"]
 
 
