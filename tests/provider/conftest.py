@@ -3,7 +3,10 @@ QODER_BASE_URL and QODER_PAT are both set, the real service as a second ``target
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -123,3 +126,19 @@ def deployment_props(target: Target, **overrides: Any) -> dict[str, Any]:
     }
     props.update(overrides)
     return {k: v for k, v in props.items() if v is not None}
+
+
+def run_json(code: str, *args: object, stdin: str | None = None) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter (what a first import leaves in ``sys.modules`` cannot
+    be undone in this one) and return the JSON object its last line of output prints."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

@@ -6,11 +6,7 @@ SDK's pydantic models after the provider's first import, which one pytest proces
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
-from .conftest import Target
+from .conftest import Target, run_json
 
 _SCHEMAS = """
 import json, random, sys
@@ -35,21 +31,8 @@ def on_disk():
 """
 
 
-def _run(code: str, *args: object) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def test_first_load_imports_a_fraction_of_the_model_modules_and_builds_no_model() -> None:
-    seen = _run(
+    seen = run_json(
         _TYPE_MODULES + "import json, pydantic\n"
         "import pulumi_qoder.wire.client\n"
         "loaded = type_modules()\n"
@@ -68,9 +51,9 @@ def test_first_load_imports_a_fraction_of_the_model_modules_and_builds_no_model(
 
 
 def test_models_used_after_the_fast_load_build_exactly_as_after_a_normal_import() -> None:
-    normal = _run("import qca\n" + _SCHEMAS + "print(json.dumps(schemas))", 0)
+    normal = run_json("import qca\n" + _SCHEMAS + "print(json.dumps(schemas))", 0)
     for seed in (1, 2):
-        fast = _run("import pulumi_qoder.wire.client\n" + _SCHEMAS + "print(json.dumps(schemas))", seed)
+        fast = run_json("import pulumi_qoder.wire.client\n" + _SCHEMAS + "print(json.dumps(schemas))", seed)
         assert fast == normal
     assert len(normal) > 100  # the SDK's whole managed model set, not an empty comparison
 
@@ -86,8 +69,8 @@ def test_a_model_reached_by_its_module_path_builds_as_after_a_normal_import() ->
         "print(json.dumps({'agent': type(d.agent).__name__, 'dump': d.model_dump(mode='json'),\n"
         " 'schema': Deployment.model_json_schema()}))\n"
     )
-    normal = _run("import qca\n" + use)
-    fast = _run("import pulumi_qoder.wire.client\n" + use)
+    normal = run_json("import qca\n" + use)
+    fast = run_json("import pulumi_qoder.wire.client\n" + use)
     assert fast == normal
     assert normal["agent"] == "AgentReference"
 
@@ -100,15 +83,15 @@ def test_the_sdk_client_parses_responses_after_the_fast_load(emulator_target: Ta
         " 'agent': agent.to_dict(mode='json')}))\n"
     )
     args = (emulator_target.base_url, emulator_target.token, emulator_target.agent_id)
-    normal = _run("from qca import Managed\n" + use, *args)
-    fast = _run("from pulumi_qoder.wire.client import Managed\n" + use, *args)
+    normal = run_json("from qca import Managed\n" + use, *args)
+    fast = run_json("from pulumi_qoder.wire.client import Managed\n" + use, *args)
     assert fast == normal
     agent = normal["agent"]
     assert isinstance(agent, dict) and agent["id"] == emulator_target.agent_id
 
 
 def test_the_wire_clients_own_requests_load_nothing_more(emulator_target: Target) -> None:
-    seen = _run(
+    seen = run_json(
         _TYPE_MODULES + "import json\n"
         "from pulumi_qoder.wire.client import QoderClient\n"
         "from pulumi_qoder.wire.config import Credentials\n"
@@ -131,7 +114,7 @@ def test_the_wire_clients_own_requests_load_nothing_more(emulator_target: Target
 
 
 def test_the_whole_package_is_there_for_later_users_of_the_sdk() -> None:
-    seen = _run(
+    seen = run_json(
         _TYPE_MODULES + "import json, types\n"
         "import pulumi_qoder.wire.client as client\n"
         "from qca import Forward, Managed, NotFoundError, __version__\n"
@@ -161,7 +144,7 @@ def test_the_whole_package_is_there_for_later_users_of_the_sdk() -> None:
 
 
 def test_a_submodule_asked_of_an_incomplete_package_is_imported_alone() -> None:
-    seen = _run(
+    seen = run_json(
         _TYPE_MODULES + "import json\n"
         "import pulumi_qoder.wire.client\n"
         "before = type_modules()\n"
@@ -185,7 +168,7 @@ def test_a_submodule_asked_of_an_incomplete_package_is_imported_alone() -> None:
 def test_each_submodule_name_means_that_submodule_after_a_normal_import_too() -> None:
     # What makes the shortcut above faithful: no package __init__ binds a submodule's name to
     # something else (checked for the SDK version installed).
-    seen = _run(
+    seen = run_json(
         "import json, pkgutil, sys\n"
         "import qca, qca.managed, qca.managed.types\n"
         "checked, other = 0, []\n"
@@ -204,7 +187,7 @@ def test_each_submodule_name_means_that_submodule_after_a_normal_import_too() ->
 
 
 def test_threads_asking_at_once_all_see_the_one_complete_package() -> None:
-    seen = _run(
+    seen = run_json(
         "import json, sys, threading\n"
         "import pulumi_qoder.wire.client\n"
         "barrier, got, errors = threading.Barrier(8), [], []\n"
@@ -232,7 +215,7 @@ def test_threads_asking_at_once_all_see_the_one_complete_package() -> None:
 def test_model_rebuild_still_resolves_names_in_its_callers_frame() -> None:
     # While qca.managed.types is incomplete, the SDK's model_rebuild is wrapped: the caller's
     # local names must still be found, as pydantic documents for models declared in a function.
-    seen = _run(
+    seen = run_json(
         "import json, sys\n"
         "import pulumi_qoder.wire.client\n"
         "from qca.common._models import BaseModel\n"
@@ -250,7 +233,7 @@ def test_model_rebuild_still_resolves_names_in_its_callers_frame() -> None:
 
 
 def test_an_sdk_imported_before_the_provider_is_left_as_it_is() -> None:
-    seen = _run(
+    seen = run_json(
         "import json, qca\n"
         "from qca.managed.types import Deployment\n"
         "built = Deployment.__pydantic_complete__\n"
@@ -261,7 +244,7 @@ def test_an_sdk_imported_before_the_provider_is_left_as_it_is() -> None:
 
 
 def test_each_flavor_loads_only_its_own_sdk() -> None:
-    seen = _run(
+    seen = run_json(
         "import json, sys\n"
         "from pulumi_qoder.wire.config import Credentials\n"
         "from pulumi_qoder.wire.connect import client_for\n"
@@ -270,7 +253,7 @@ def test_each_flavor_loads_only_its_own_sdk() -> None:
         "print(json.dumps({'cma': cma, 'after_cma': after_cma}))\n"
     )
     assert seen == {"cma": "CmaClient", "after_cma": {"qca": False, "anthropic": True}}
-    seen = _run(
+    seen = run_json(
         "import json, sys\n"
         "from pulumi_qoder.wire.config import Credentials\n"
         "from pulumi_qoder.wire.connect import client_for\n"

@@ -9,8 +9,6 @@ SDK's pydantic models after the provider's first import, which one pytest proces
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,8 @@ import pytest
 
 from pulumi_qoder.wire.sdk import _read_exports
 from qoder_emulator.testing import EmulatorHandle, running_emulator
+
+from .conftest import run_json
 
 TOKEN = "cma-key"
 
@@ -43,20 +43,6 @@ COLLECTIONS = ('agents', 'environments', 'deployments', 'deployments/d/runs', 'v
 """
 
 
-def _run(code: str, *args: object, stdin: str | None = None) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 @pytest.fixture(scope="module")
 def cma_emulator() -> Iterator[EmulatorHandle]:
     with running_emulator(tokens=(TOKEN,), flavor="cma") as handle:
@@ -71,7 +57,7 @@ def test_the_cma_client_loads_less_than_half_of_the_sdk() -> None:
         "print(json.dumps({'loaded': len(loaded()), 'on_disk': on_disk(), 'incomplete': incomplete(),\n"
         " 'beta_py': 'anthropic.resources.beta.beta' in sys.modules}))\n"
     )
-    fast, normal = _run(FAST + code), _run(NORMAL + code)
+    fast, normal = run_json(FAST + code), run_json(NORMAL + code)
     assert normal["incomplete"] == [] and normal["beta_py"] is True
     assert fast["incomplete"] == ["anthropic", "anthropic.types", "anthropic.types.beta",
                                   "anthropic.resources", "anthropic.resources.beta"]  # fmt: skip
@@ -98,7 +84,7 @@ def test_the_sdk_is_whole_for_later_users() -> None:
         " 'in_dir': 'BetaManagedAgentsDeployment' in dir(anthropic.types.beta),\n"
         " 'loaders': sorted({type(sys.modules[m].__loader__).__name__ for m in loaded()})}))\n"
     )
-    fast, normal = _run(FAST + use), _run(NORMAL + use)
+    fast, normal = run_json(FAST + use), run_json(NORMAL + use)
     assert fast == normal
     assert normal["same"] == [True] * 4
     assert normal["module_names"] == ["anthropic", "anthropic"]  # what anthropic/__init__ sets
@@ -107,7 +93,7 @@ def test_the_sdk_is_whole_for_later_users() -> None:
 def test_names_served_before_the_init_runs_are_what_the_init_binds() -> None:
     # Every name the incomplete packages served (one import of its defining module each) is the
     # object their __init__ binds once it runs, in each package the client left incomplete.
-    seen = _run(
+    seen = run_json(
         _MODULES + FAST + "import ast\n"
         "client = cma_client('http://127.0.0.1:9')\n"
         "for c in COLLECTIONS:\n"
@@ -143,7 +129,7 @@ def test_models_build_before_the_sdk_is_complete_exactly_as_after_a_normal_impor
     # The models of the modules the client loaded, and every model anthropic.types.beta exports,
     # built in a shuffled order while the packages are incomplete: anthropic's models resolve
     # their annotations in their own modules, so no build waits for a package's __init__.
-    fast = _run(
+    fast = run_json(
         _MODULES + FAST + _SCHEMAS + "client = cma_client('http://127.0.0.1:9')\n"
         "for c in COLLECTIONS:\n"
         "    client._resource(c)\n"
@@ -159,7 +145,7 @@ def test_models_build_before_the_sdk_is_complete_exactly_as_after_a_normal_impor
         "print(json.dumps({'incomplete': incomplete(), 'schemas': schemas}))\n",
         7,
         stdin=json.dumps(
-            _run(
+            run_json(
                 "import json, pydantic, anthropic.types.beta as b\n"
                 "print(json.dumps({'names': sorted(n for n, v in vars(b).items()\n"
                 "  if isinstance(v, type) and issubclass(v, pydantic.BaseModel))}))\n"
@@ -169,7 +155,7 @@ def test_models_build_before_the_sdk_is_complete_exactly_as_after_a_normal_impor
     schemas = fast["schemas"]
     assert isinstance(schemas, dict) and len(schemas) > 600
     assert len(fast["incomplete"]) == 5  # type: ignore[arg-type]
-    normal = _run(
+    normal = run_json(
         "import json, sys, importlib, anthropic\n"
         "def find(key):\n"
         "    module, _, name = key.partition(':')\n"
@@ -209,8 +195,8 @@ def test_the_cma_client_works_and_its_requests_load_nothing_more(cma_emulator: E
         " 'runs': runs['data'], 'description': updated.get('description'),\n"
         " 'listed': env['id'] in [e['id'] for e in listed['data']], 'error': error}))\n"
     )
-    fast = _run(FAST + code, cma_emulator.base_url)
-    normal = _run(NORMAL + code, cma_emulator.base_url)
+    fast = run_json(FAST + code, cma_emulator.base_url)
+    normal = run_json(NORMAL + code, cma_emulator.base_url)
     assert fast["more"] == [] and len(fast["incomplete"]) == 5  # type: ignore[arg-type]
     # An error answer: the SDK imports its error-details model then, by module path.
     assert fast["more_for_error"] == ["anthropic.types.shared.error_details"]
@@ -235,15 +221,15 @@ def test_the_sdks_parsing_after_the_fast_load_matches_a_normal_import(cma_emulat
         "print(json.dumps({'type': type(again).__module__ + '.' + type(again).__qualname__,\n"
         " 'keys': sorted(dump), 'name': dump['name'], 'same_id': again.id == agent.id}))\n"
     )
-    fast = _run(FAST + use, cma_emulator.base_url, "fast")
-    normal = _run(NORMAL + use, cma_emulator.base_url, "normal")
+    fast = run_json(FAST + use, cma_emulator.base_url, "fast")
+    normal = run_json(NORMAL + use, cma_emulator.base_url, "normal")
     assert fast == normal
     assert normal["name"] == "parsed" and normal["same_id"] is True
     assert normal["type"] == "anthropic.types.beta.beta_managed_agents_agent.BetaManagedAgentsAgent"
 
 
 def test_beta_resources_are_the_resources_beta_gives() -> None:
-    seen = _run(
+    seen = run_json(
         "import json, functools\n"
         "import anthropic\n"
         "from anthropic.resources.beta.beta import Beta\n"
@@ -278,11 +264,11 @@ def test_import_time_fallbacks_of_the_sdk_are_unchanged() -> None:
         "print(json.dumps({'aiohttp': [k.__qualname__ for k in b._DefaultAioHttpClient.__mro__],\n"
         " 'vendor': 'anthropic._vendor.httpx_aiohttp' in sys.modules}))\n"
     )
-    assert _run(FAST + use) == _run(NORMAL + use)
+    assert run_json(FAST + use) == run_json(NORMAL + use)
 
 
 def test_threads_asking_at_once_all_see_the_one_complete_sdk() -> None:
-    seen = _run(
+    seen = run_json(
         _MODULES + FAST + "import threading\n"
         "barrier, got, errors = threading.Barrier(8), [], []\n"
         "def ask(i):\n"
@@ -307,7 +293,7 @@ def test_threads_asking_at_once_all_see_the_one_complete_sdk() -> None:
 
 
 def test_an_sdk_imported_before_the_provider_is_left_as_it_is() -> None:
-    seen = _run(
+    seen = run_json(
         _MODULES + NORMAL + "print(json.dumps({'incomplete': incomplete(),\n"
         " 'finders': [type(f).__name__ for f in sys.meta_path if 'Partial' in type(f).__name__]}))\n"
     )
