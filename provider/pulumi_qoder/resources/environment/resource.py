@@ -1,12 +1,7 @@
 """The ``Environment`` dynamic resource and its provider (the dynamic front end over
 :class:`EnvironmentLifecycle`)."""
 
-# The outputs' types are declared on a base class, not on the resource class: the Pulumi SDK
-# evaluates a resource class's *own* annotations again (get_type_hints) for every resource whose
-# outputs it resolves (0.76 ms per deployment per command with all 24 there). Only the int-typed
-# ones stay on the resource class: from them the SDK learns to turn protobuf's doubles back into
-# ints. Type checkers and the native schema (native/schema.py) read the whole MRO. No `from
-# __future__ import annotations` either: evaluated annotations halve what is left.
+# Output types on a base class, evaluated annotations: why, in resources/__init__.py.
 
 from typing import Any, Unpack, overload
 
@@ -29,7 +24,7 @@ class EnvironmentProvider(DynamicProvider):
 
 
 class _EnvironmentOutputs:
-    """The types of a ``Environment``'s outputs (see the note at the top of this module)."""
+    """The types of the outputs of ``Environment`` (see ``resources/__init__.py``)."""
 
     name: pulumi.Output[str]
     description: pulumi.Output[str | None]
