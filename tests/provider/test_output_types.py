@@ -8,9 +8,6 @@ int only when the resource class's own annotation says ``int``.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import typing
 from typing import Any
 
@@ -20,6 +17,8 @@ import pytest
 from pulumi_qoder import Agent, Deployment, Environment, Vault, VaultCredential
 from pulumi_qoder.resources.agent.check import OUTPUT_KEYS as AGENT_OUTPUTS
 from pulumi_qoder.resources.deployment.check import COMPUTED_INPUT_KEYS, INPUT_KEYS, OUTPUT_KEYS
+
+from .conftest import run_json
 
 PROGRAM = """
 import asyncio
@@ -56,11 +55,7 @@ print(json.dumps({k: [v, type(v).__name__] for k, v in values.items()}))
 
 
 def test_int_outputs_arrive_as_ints_and_the_others_unchanged() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    seen: dict[str, Any] = run_json(PROGRAM)
     assert seen["agent_version"] == [3, "int"]
     assert seen["consecutive_failures"] == [2, "int"]
     assert seen["version"] == [4, "int"]
